@@ -1,0 +1,150 @@
+"""Cross-worker coordination: per-conversation turn locks, rate limits and live events.
+
+Backed by Redis when ``HM_REDIS_URL`` is set (several API workers share it); otherwise by a
+single-process in-memory fallback with the same interface.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any, Protocol
+
+from redis.asyncio import Redis
+
+from core.errors import Conflict, DependencyUnavailable
+
+_RELEASE = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
+
+
+class Coordinator(Protocol):
+    def turn_lock(self, key: str, ttl_s: float, wait_s: float) -> Any: ...
+    async def hit_rate_limit(self, key: str, limit: int, window_s: int) -> bool: ...
+    async def publish(self, channel: str, event: dict[str, Any]) -> None: ...
+    def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]: ...
+    async def ping(self) -> bool: ...
+    async def close(self) -> None: ...
+
+
+class RedisCoordinator:
+    def __init__(self, client: Redis, prefix: str) -> None:
+        self.client = client
+        self.prefix = prefix
+
+    def _k(self, key: str) -> str:
+        return f"{self.prefix}{key}"
+
+    @asynccontextmanager
+    async def turn_lock(self, key: str, ttl_s: float, wait_s: float) -> AsyncIterator[None]:
+        token = uuid.uuid4().hex
+        name = self._k(f"lock:{key}")
+        deadline = time.monotonic() + wait_s
+        try:
+            while not await self.client.set(name, token, nx=True, px=int(ttl_s * 1000)):
+                if time.monotonic() >= deadline:
+                    raise Conflict(
+                        "another turn of this conversation is still running",
+                        message_zh="该对话的上一条消息仍在处理中，请稍候",
+                        code="turn_in_progress",
+                    )
+                await asyncio.sleep(0.05)
+        except OSError as exc:
+            raise DependencyUnavailable(f"Redis unreachable: {exc}") from exc
+        try:
+            yield
+        finally:
+            await self.client.eval(_RELEASE, 1, name, token)
+
+    async def hit_rate_limit(self, key: str, limit: int, window_s: int) -> bool:
+        """Count one hit; True when the key is over its limit in the current window."""
+        name = self._k(f"rate:{key}:{int(time.time() // window_s)}")
+        async with self.client.pipeline(transaction=True) as pipe:
+            pipe.incr(name)
+            pipe.expire(name, window_s + 1)
+            count, _ = await pipe.execute()
+        return int(count) > limit
+
+    async def publish(self, channel: str, event: dict[str, Any]) -> None:
+        await self.client.publish(self._k(f"events:{channel}"), json.dumps(event, default=str))
+
+    async def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]:
+        pubsub = self.client.pubsub()
+        await pubsub.subscribe(self._k(f"events:{channel}"))
+        try:
+            async for message in pubsub.listen():
+                if message.get("type") == "message":
+                    yield json.loads(message["data"])
+        finally:
+            await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+    async def ping(self) -> bool:
+        try:
+            return bool(await self.client.ping())
+        except OSError:
+            return False
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+
+class InMemoryCoordinator:
+    """Single-process fallback: correct for one worker only."""
+
+    def __init__(self) -> None:
+        self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self._counts: dict[str, int] = defaultdict(int)
+        self._queues: dict[str, list[asyncio.Queue[dict[str, Any]]]] = defaultdict(list)
+
+    @asynccontextmanager
+    async def turn_lock(self, key: str, ttl_s: float, wait_s: float) -> AsyncIterator[None]:
+        lock = self._locks[key]
+        try:
+            await asyncio.wait_for(lock.acquire(), timeout=wait_s)
+        except TimeoutError:
+            raise Conflict(
+                "another turn of this conversation is still running",
+                message_zh="该对话的上一条消息仍在处理中，请稍候",
+                code="turn_in_progress",
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    async def hit_rate_limit(self, key: str, limit: int, window_s: int) -> bool:
+        name = f"{key}:{int(time.time() // window_s)}"
+        self._counts[name] += 1
+        return self._counts[name] > limit
+
+    async def publish(self, channel: str, event: dict[str, Any]) -> None:
+        for queue in list(self._queues[channel]):
+            queue.put_nowait(event)
+
+    async def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]:
+        queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+        self._queues[channel].append(queue)
+        try:
+            while True:
+                yield await queue.get()
+        finally:
+            self._queues[channel].remove(queue)
+
+    async def ping(self) -> bool:
+        return True
+
+    async def close(self) -> None:
+        return None
+
+
+def make_coordinator(redis_url: str | None, prefix: str) -> Coordinator:
+    if not redis_url:
+        return InMemoryCoordinator()
+    return RedisCoordinator(Redis.from_url(redis_url, decode_responses=True), prefix)

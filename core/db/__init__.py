@@ -1,0 +1,1 @@
+"""Durable records: SQLAlchemy 2 models, async engine/session factory."""
