@@ -1,0 +1,1 @@
+"""Domain tools: typed pure functions over pydantic models, plus their tool-calling schemas."""

@@ -1,0 +1,157 @@
+"""Treatment payment plans: the pure computation and the agent tool around it.
+
+Design choices (documented here because callers depend on them):
+
+- Insurance and the down payment are applied first; if they cover everything the result has
+  ``nothing_to_finance=True`` and no options — a clear answer, not an error.
+- Options whose APR (IRR method) is above the cap are never offered; each is listed in
+  ``excluded`` so the patient sees that something was left out and why. The cap is the
+  service-wide fact ``finance.apr_cap``; a tenant catalogue may only lower it.
+- An option is affordable iff existing monthly debt + its largest instalment <=
+  ``finance.affordability.max_debt_ratio`` x monthly income.
+"""
+
+from __future__ import annotations
+
+import inspect
+from decimal import Decimal
+
+from core.errors import ValidationFailed
+from knowledge.facts import fact_value
+from tools.finance.catalogue import LenderCatalogue, load_lender_catalogue
+from tools.finance.money import format_percent, format_yuan, to_fen
+from tools.finance.options import PricedTerm, build_option, eligible_products, price_term
+from tools.finance.schemas import (
+    AffordabilityBasis,
+    ExcludedOption,
+    PaymentPlanRequest,
+    PaymentPlanResult,
+)
+from tools.finance.suggestions import build_suggestions
+from tools.finance.validation import financing_breakdown, validate_request
+from tools.registry import ToolContext, ToolSpec
+
+
+def _excluded(priced: PricedTerm, catalogue: LenderCatalogue, cap: Decimal) -> ExcludedOption:
+    lender = catalogue.lender(priced.product.lender)
+    apr, cap_text = format_percent(priced.apr), format_percent(cap)
+    return ExcludedOption(
+        product_id=priced.product.id,
+        lender_name_zh=lender.name_zh,
+        lender_name_en=lender.name_en,
+        term_months=priced.months,
+        apr=priced.apr,
+        reason_zh=f"{lender.name_zh}「{priced.product.name_zh}」{priced.months}期方案年化利率"
+        f"{apr}，超过{cap_text}上限，不予提供。",
+        reason_en=f"{lender.name_en} - {priced.product.name_en}, {priced.months} months: APR "
+        f"{apr} is above the {cap_text} cap, so it is not offered.",
+    )
+
+
+def _term_not_offered(term: int, offered: set[int]) -> ValidationFailed:
+    listed = ", ".join(str(t) for t in sorted(offered))
+    return ValidationFailed(
+        f"A {term}-month term is not offered for this amount; available terms: {listed}.",
+        message_zh=f"该金额不提供{term}期分期；可选期数：{listed}。",
+        code="term_not_offered",
+        field="term_months",
+    )
+
+
+def compute_payment_plans(
+    request: PaymentPlanRequest,
+    catalogue: LenderCatalogue,
+    *,
+    max_debt_ratio: Decimal,
+    apr_cap: Decimal,
+) -> PaymentPlanResult:
+    """Options for financing what insurance and the down payment leave, with APR, total cost,
+    affordability and disclosure for each; suggestions when none is affordable."""
+    validate_request(request)
+    breakdown = financing_breakdown(request)
+    cap = min(apr_cap, catalogue.apr_cap) if catalogue.apr_cap is not None else apr_cap
+    financed = breakdown.financed_amount
+    budget = to_fen(max_debt_ratio * request.monthly_income) - request.existing_monthly_debt
+    basis = AffordabilityBasis(
+        monthly_income=request.monthly_income,
+        existing_monthly_debt=request.existing_monthly_debt,
+        max_debt_ratio=max_debt_ratio,
+        monthly_budget=budget,
+    )
+    if financed == 0:
+        return PaymentPlanResult(
+            tenant_id=catalogue.tenant_id,
+            catalogue_version=catalogue.version,
+            breakdown=breakdown,
+            financed_amount=financed,
+            affordability=basis,
+            apr_cap=cap,
+            nothing_to_finance=True,
+            options=[],
+            affordable_any=True,
+            summary_zh="医保、商业保险和首付已覆盖全部费用，无需分期。",
+            summary_en="Insurance and the down payment cover the whole cost; no instalments "
+            "needed.",
+        )
+    products = eligible_products(catalogue, financed, request.product)
+    all_terms = [price_term(p, financed, t) for p in products for t in p.terms]
+    if request.term_months is not None and request.term_months not in {p.months for p in all_terms}:
+        raise _term_not_offered(request.term_months, {p.months for p in all_terms})
+    under_cap = [p for p in all_terms if p.apr <= cap]
+    wanted = [p for p in all_terms if request.term_months in (None, p.months)]
+    options = [
+        build_option(
+            p, catalogue, request.monthly_income, request.existing_monthly_debt, max_debt_ratio
+        )
+        for p in wanted
+        if p.apr <= cap
+    ]
+    options.sort(key=lambda o: (o.term_months, o.apr, o.product_id))
+    excluded = [_excluded(p, catalogue, cap) for p in wanted if p.apr > cap]
+    affordable_any = any(option.affordable for option in options)
+    suggestions = (
+        []
+        if affordable_any
+        else build_suggestions(under_cap, financed, budget, max_debt_ratio, cap, catalogue)
+    )
+    count = sum(option.affordable for option in options)
+    return PaymentPlanResult(
+        tenant_id=catalogue.tenant_id,
+        catalogue_version=catalogue.version,
+        breakdown=breakdown,
+        financed_amount=financed,
+        affordability=basis,
+        apr_cap=cap,
+        nothing_to_finance=False,
+        options=options,
+        affordable_any=affordable_any,
+        excluded=excluded,
+        suggestions=suggestions,
+        summary_zh=f"需分期{format_yuan(financed)}：共{len(options)}个方案，其中{count}个每月还款"
+        f"不超过收入的{format_percent(max_debt_ratio, 0)}。",
+        summary_en=f"Amount to finance {format_yuan(financed)}: {len(options)} options, {count} "
+        f"keep monthly repayments within {format_percent(max_debt_ratio, 0)} of income.",
+    )
+
+
+def payment_plans(args: PaymentPlanRequest, ctx: ToolContext) -> PaymentPlanResult:
+    """Work out instalment options for a treatment bill after insurance and any down payment:
+    for each term, the monthly payment, full schedule, total cost, true annual rate (APR, IRR
+    method), whether it is affordable (all monthly debt <= 30% of income), and a disclosure to
+    show the patient. When nothing is affordable it returns suggestions instead of pressure."""
+    return compute_payment_plans(
+        args,
+        load_lender_catalogue(ctx.tenant_id),
+        max_debt_ratio=Decimal(str(fact_value("finance.affordability.max_debt_ratio"))),
+        apr_cap=Decimal(str(fact_value("finance.apr_cap"))),
+    )
+
+
+payment_plans_tool: ToolSpec[PaymentPlanRequest, PaymentPlanResult] = ToolSpec(
+    name="compute_payment_plans",
+    description=inspect.getdoc(payment_plans) or "",
+    input_model=PaymentPlanRequest,
+    output_model=PaymentPlanResult,
+    fn=payment_plans,
+    card_type="payment_plan",
+)

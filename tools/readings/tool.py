@@ -1,0 +1,89 @@
+"""The ``record_reading`` tool: validate, normalise, check plausibility and threshold alerts.
+
+The tool sees no stored history, so trend rules (rapid weight gain, repeated night lows) are
+evaluated by the service layer, which calls ``assess_reading`` with the patient's history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+from tools.readings.alerts import AlertDraft, evaluate_alerts
+from tools.readings.models import (
+    AlertProfile,
+    Bilingual,
+    NormalisedReading,
+    PlausibilityResult,
+    ReadingIn,
+    TimeZoneName,
+)
+from tools.readings.normalise import normalise_reading
+from tools.readings.plausibility import assess_plausibility
+from tools.registry import ToolContext, ToolSpec
+
+
+class RecordReadingArgs(BaseModel):
+    reading: ReadingIn
+    conditions: list[str] = Field(
+        default_factory=list,
+        description="Known conditions, e.g. 'diabetes', 'heart_failure', 'copd'.",
+    )
+    timezone: TimeZoneName = Field(default="Asia/Shanghai", description="Patient's IANA time zone.")
+
+
+class ReadingAssessment(BaseModel):
+    reading: NormalisedReading
+    plausibility: PlausibilityResult
+    alerts: list[AlertDraft]
+    message: Bilingual = Field(description="What to tell the patient about this reading.")
+
+
+def _summary(plausibility: PlausibilityResult, alerts: list[AlertDraft]) -> Bilingual:
+    if plausibility.message is not None:
+        return plausibility.message
+    if alerts:
+        return alerts[0].patient_message
+    return Bilingual(zh="读数已记录。", en="Reading recorded.")
+
+
+def assess_reading(
+    reading_in: ReadingIn,
+    now: datetime,
+    history: Sequence[NormalisedReading],
+    profile: AlertProfile,
+) -> ReadingAssessment:
+    """The whole pipeline; raises ``ValidationFailed`` for bad input before anything is stored."""
+    reading = normalise_reading(reading_in, now)
+    plausibility = assess_plausibility(reading)
+    alerts = evaluate_alerts(reading, history, profile)
+    return ReadingAssessment(
+        reading=reading,
+        plausibility=plausibility,
+        alerts=alerts,
+        message=_summary(plausibility, alerts),
+    )
+
+
+def record_reading(args: RecordReadingArgs, ctx: ToolContext) -> ReadingAssessment:
+    """Record a health reading (blood pressure, glucose with meal context, heart rate, SpO2,
+    weight, steps or sleep) with its unit and time. Returns the normalised values, whether the
+    patient should re-measure, and any alerts for the health manager."""
+    profile = AlertProfile(
+        patient_id=ctx.patient_id,
+        conditions=frozenset(args.conditions),
+        timezone=args.timezone,
+    )
+    return assess_reading(args.reading, ctx.now, [], profile)
+
+
+record_reading_tool: ToolSpec[RecordReadingArgs, ReadingAssessment] = ToolSpec(
+    name="record_reading",
+    description=(record_reading.__doc__ or "").replace("\n    ", " "),
+    input_model=RecordReadingArgs,
+    output_model=ReadingAssessment,
+    fn=record_reading,
+    card_type="reading",
+)

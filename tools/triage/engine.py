@@ -1,0 +1,124 @@
+"""The triage engine: one pure function from a request to a result.
+
+Pipeline: normalise the text, split it into clauses, keep the symptom mentions that count,
+read vital signs from the text, fire the rules of ``rules.yaml``, and take the most urgent
+level among the rules that fired. Ties in department go to the rule listed first.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from core.text import detect_language, normalise
+from tools.triage.advice import build_advice, build_questions
+from tools.triage.clauses import split_clauses
+from tools.triage.matching import Facts, FiredRule, find_conditions, find_terms, fire_rules
+from tools.triage.measurements import read_measurements
+from tools.triage.models import (
+    LEVEL_RANK,
+    Department,
+    FacilityLevel,
+    Level,
+    RedFlag,
+    TriageRequest,
+    TriageResult,
+)
+from tools.triage.profile import build_profile
+from tools.triage.rulebook import CompiledRulebook, load_rulebook
+
+logger = logging.getLogger(__name__)
+
+_DEFAULT_LEVEL: Level = "routine"
+_DEFAULT_DEPARTMENT = "general_practice"
+_DURATION = re.compile(
+    r"\d+\s*(?:个)?(?:分钟|小时|钟头|天|日|周|星期|礼拜|月|年)|[一二两三四五六七八九十几半多]+\s*(?:个)?"
+    r"(?:分钟|小时|钟头|天|日|周|星期|礼拜|月|年)|昨天|今天|今早|刚才|刚刚|突然|最近|\bsince\b"
+    r"|\bfor (?:\d+|a|an|one|two|three|four|five|six|several|a few) \w+"
+    r"|\d+\s?(?:min|h|hr|hrs|d|days|weeks?|months?)\b"
+    r"|\byesterday\b|\btoday\b|\bthis morning\b|\bsudden\w*|\bago\b|\bx\s?\d"
+)
+
+
+def _facility(book: CompiledRulebook, level: Level, top: FiredRule | None) -> FacilityLevel | None:
+    if level == "emergency":
+        return None
+    if level == "self_care":
+        return "community"
+    department = book.book.departments[top.rule.department if top else _DEFAULT_DEPARTMENT]
+    if top and top.rule.facility:
+        return top.rule.facility
+    return department.urgent_facility if level == "urgent" else department.routine_facility
+
+
+def _confidence(level: Level, fired: list[FiredRule], facts: Facts, duration_known: bool) -> float:
+    if not fired:
+        return 0.3
+    if level == "emergency":
+        codes = {item.rule.code for item in fired if item.rule.level == "emergency"}
+        return 0.95 if len(codes) > 1 else 0.9
+    score = 0.8
+    if facts.profile.age_months is None:
+        score -= 0.1
+    if not duration_known:
+        score -= 0.1
+    if facts.measurements.implausible:
+        score -= 0.15
+    return round(max(score, 0.35), 2)
+
+
+def _findings(fired: list[FiredRule]) -> list[RedFlag]:
+    merged: dict[str, RedFlag] = {}
+    for item in fired:
+        code = item.rule.code
+        if code in merged:
+            merged[code].evidence.extend(e for e in item.evidence if e not in merged[code].evidence)
+        else:
+            merged[code] = RedFlag(code=code, level=item.rule.level, evidence=list(item.evidence))
+    return sorted(merged.values(), key=lambda flag: -LEVEL_RANK[flag.level])
+
+
+def triage(request: TriageRequest) -> TriageResult:
+    """Decide how urgent a complaint is, where to go, and what to do now."""
+    book = load_rulebook()
+    normalised = normalise(request.text)
+    language = request.language or detect_language(request.text)
+    clauses = split_clauses(normalised)
+    facts = Facts(
+        hits=find_terms(book, clauses),
+        condition_hits=find_conditions(book, request.conditions),
+        measurements=read_measurements(
+            normalised, request.vitals, {str(k): v for k, v in book.book.plausibility.items()}
+        ),
+        profile=build_profile(request, normalised),
+    )
+    fired = fire_rules(book, facts)
+    level: Level = max(
+        (f.rule.level for f in fired), key=LEVEL_RANK.__getitem__, default=_DEFAULT_LEVEL
+    )
+    top = [f for f in fired if f.rule.level == level]
+    department_code = (
+        "emergency"
+        if level == "emergency"
+        else (top[0].rule.department if top else _DEFAULT_DEPARTMENT)
+    )
+    spec = book.book.departments[department_code]
+    duration_known = bool(_DURATION.search(normalised))
+    findings = _findings(fired)
+    steps = build_advice(book, level, top, facts, language)
+    logger.debug("triage level=%s rules=%s", level, [f.rule.code for f in fired])
+    return TriageResult(
+        level=level,
+        red_flags=[flag for flag in findings if LEVEL_RANK[flag.level] >= LEVEL_RANK["urgent"]],
+        findings=findings,
+        department=Department(code=department_code, zh=spec.zh, en=spec.en),
+        facility_level=_facility(book, level, top[0] if top else None),
+        call_emergency=level == "emergency",
+        advice=("" if language == "zh" else " ").join(steps),
+        advice_steps=steps,
+        confidence=_confidence(level, fired, facts, duration_known),
+        language=language,
+        follow_up_questions=build_questions(book, level, fired, facts, language, duration_known),
+        measurements=facts.measurements,
+        rules_version=book.book.version,
+    )
