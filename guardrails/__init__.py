@@ -1,0 +1,1 @@
+"""Guardrails: input guards (PII, injection, red flags, consent), output checks, the reviewer."""

@@ -1,0 +1,1 @@
+"""Deterministic output checks, one module per family; ``guardrails.output_checks`` runs them."""
