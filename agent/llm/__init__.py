@@ -1,0 +1,1 @@
+"""Model providers behind one interface: OpenAI-compatible endpoints and the offline engine."""

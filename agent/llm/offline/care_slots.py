@@ -1,0 +1,150 @@
+"""Slots for the care tools: readings (BP, glucose, SpO2, ...) and task schedules."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from agent.llm.offline.numbers import CN_NUMBER, to_number
+from agent.llm.offline.slots import extract_bp
+
+_GLUCOSE = re.compile(r"(?:血糖|glucose|sugar)\D{0,8}?(\d+(?:\.\d+)?)\s*(mg/dl|mmol/l|mmol)?")
+_HR = re.compile(r"(?:心率|脉搏|heart rate|pulse)\D{0,6}?(\d{2,3})")
+_SPO2 = re.compile(r"(?:血氧(?:饱和度)?|spo2|oxygen)\D{0,6}?(\d{2,3})\s*%?")
+_WEIGHT = re.compile(r"(?:体重|weight|weigh)\D{0,6}?(\d+(?:\.\d+)?)\s*(kg|公斤|斤|千克)?")
+_MEAL = [
+    ("fasting", r"空腹|fasting|早上起床"),
+    ("after_meal_2h", r"餐后|饭后|after (a )?meal|after eating"),
+    ("before_meal", r"餐前|饭前|before (a )?meal"),
+    ("bedtime", r"睡前|bedtime"),
+    ("night", r"夜里|半夜|凌晨|夜间|overnight|at night"),
+]
+
+
+def reading_args(text: str) -> dict[str, Any] | None:
+    now = datetime.now(UTC).isoformat()
+    bp = extract_bp(text)
+    if bp and re.search(r"血压|bp|blood pressure|高压|低压", text):
+        return {
+            "reading": {
+                "kind": "blood_pressure",
+                "sbp": bp[0],
+                "dbp": bp[1],
+                "measured_at": now,
+                "source_device": "chat",
+            }
+        }
+    if match := _GLUCOSE.search(text):
+        unit = "mg/dL" if (match.group(2) or "").startswith("mg") else "mmol/L"
+        meal = next((name for name, pattern in _MEAL if re.search(pattern, text)), "random")
+        return {
+            "reading": {
+                "kind": "glucose",
+                "value": float(match.group(1)),
+                "unit": unit,
+                "meal_context": meal,
+                "measured_at": now,
+                "source_device": "chat",
+            }
+        }
+    if match := _SPO2.search(text):
+        return {
+            "reading": {
+                "kind": "spo2",
+                "value": float(match.group(1)),
+                "measured_at": now,
+                "source_device": "chat",
+            }
+        }
+    if match := _HR.search(text):
+        return {
+            "reading": {
+                "kind": "heart_rate",
+                "value": float(match.group(1)),
+                "measured_at": now,
+                "source_device": "chat",
+            }
+        }
+    if match := _WEIGHT.search(text):
+        unit = "jin" if match.group(2) == "斤" else "kg"
+        return {
+            "reading": {
+                "kind": "weight",
+                "value": float(match.group(1)),
+                "unit": unit,
+                "measured_at": now,
+                "source_device": "chat",
+            }
+        }
+    return None
+
+
+_TASK_TYPES = [
+    (
+        "medication_reminder",
+        r"吃药|服药|用药|(提醒我?|记得)(吃|服)|medication|medicine|pills?|take my",
+    ),
+    ("bp_measurement", r"血压|blood pressure|\bbp\b"),
+    ("glucose_measurement", r"血糖|glucose|sugar"),
+    ("steps", r"走路|步数|散步|steps|walk"),
+    ("exercise", r"运动|锻炼|exercise|workout"),
+    ("weight", r"体重|称重|weigh"),
+    ("diet_log", r"饮食|记录.{0,2}吃|diet|meals?"),
+    ("follow_up_visit", r"复诊|随访|follow.?up"),
+    ("check_up", r"体检|check.?up"),
+    ("vaccination", r"疫苗|打针|vaccin"),
+]
+_TIME_ZH = re.compile(
+    rf"(早上|上午|中午|下午|晚上|傍晚|睡前)?\s*({CN_NUMBER}|\d{{1,2}})\s*(?:点|:|：)\s*(半|\d{{2}})?"
+)
+_TIME_EN = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b")
+_WEEKDAYS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
+_MED_NAME = re.compile(
+    r"(?:吃|服|用)([\u4e00-\u9fff]{2,8}?)(?:的时候|提醒|$|,|，|。)|take (?:my )?([a-z]+)"
+)
+
+
+def task_type_of(text: str) -> str | None:
+    return next((name for name, pattern in _TASK_TYPES if re.search(pattern, text)), None)
+
+
+def task_times(text: str) -> list[str]:
+    times: list[str] = []
+    for part, hour_raw, minute_raw in _TIME_ZH.findall(text):
+        hour = to_number(hour_raw)
+        if hour is None or hour > 24:
+            continue
+        hour_int = int(hour) + (12 if part in ("下午", "晚上", "傍晚") and hour < 12 else 0)
+        minute = 30 if minute_raw == "半" else int(minute_raw or 0)
+        times.append(f"{hour_int % 24:02d}:{minute:02d}")
+    for hour_raw, minute_raw, half in _TIME_EN.findall(text):
+        hour_int = int(hour_raw) % 12 + (12 if half == "pm" else 0)
+        times.append(f"{hour_int:02d}:{int(minute_raw or 0):02d}")
+    return sorted(set(times))
+
+
+def task_args(text: str) -> tuple[dict[str, Any], str | None]:
+    """(arguments, the first missing slot or None)."""
+    task_type = task_type_of(text)
+    if task_type is None:
+        return {}, "task_type"
+    times = task_times(text)
+    if not times:
+        return {"task_type": task_type}, "task_time"
+    weekly = re.search(r"每周([一二三四五六日天]+)", text)
+    schedule: dict[str, Any] = {"kind": "daily", "times": times}
+    if weekly:
+        schedule = {
+            "kind": "weekly",
+            "times": times,
+            "weekdays": sorted({_WEEKDAYS[c] for c in weekly.group(1)}),
+        }
+    args: dict[str, Any] = {"task_type": task_type, "schedule": schedule}
+    if task_type == "medication_reminder":
+        match = _MED_NAME.search(text)
+        name = (match.group(1) or match.group(2)) if match else None
+        if not name or name in ("药", "medicine", "pills"):
+            return args, "medication_name"
+        args["medication_name"] = name
+    return args, None

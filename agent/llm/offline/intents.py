@@ -1,0 +1,73 @@
+"""Intent classification over rules and labelled exemplars (see intents.yaml)."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel
+
+DEFAULT_INTENT = "guideline_question"
+
+
+class IntentDef(BaseModel):
+    id: str
+    tool: str | None = None
+    patterns: list[str] = []
+    exemplars: list[str] = []
+
+
+class IntentTable(BaseModel):
+    version: int
+    intents: list[IntentDef]
+
+
+class Classification(BaseModel):
+    intent: str
+    score: float
+    tool: str | None = None
+
+
+def _bigrams(text: str) -> Counter[str]:
+    text = re.sub(r"\s+", " ", text)
+    return Counter(text[i : i + 2] for i in range(len(text) - 1)) or Counter([text])
+
+
+def _cosine(a: Counter[str], b: Counter[str]) -> float:
+    dot = sum(v * b.get(k, 0) for k, v in a.items())
+    norm = math.sqrt(sum(v * v for v in a.values())) * math.sqrt(sum(v * v for v in b.values()))
+    return dot / norm if norm else 0.0
+
+
+class IntentClassifier:
+    def __init__(self, table: IntentTable) -> None:
+        self.table = table
+        self._patterns = {i.id: [re.compile(p) for p in i.patterns] for i in table.intents}
+        self._exemplars = {i.id: [_bigrams(e.lower()) for e in i.exemplars] for i in table.intents}
+        self._tools = {i.id: i.tool for i in table.intents}
+
+    def classify(self, normalised_text: str) -> Classification:
+        grams = _bigrams(normalised_text)
+        best = Classification(intent=DEFAULT_INTENT, score=0.0, tool=None)
+        for intent in self.table.intents:
+            hits = sum(1 for p in self._patterns[intent.id] if p.search(normalised_text))
+            similarity = max((_cosine(grams, e) for e in self._exemplars[intent.id]), default=0)
+            score = 2.0 * hits + similarity
+            if score > best.score:
+                best = Classification(intent=intent.id, score=score, tool=intent.tool)
+        if best.score < 0.5:
+            return Classification(intent=DEFAULT_INTENT, score=best.score, tool=None)
+        return best
+
+    def tool_of(self, intent: str) -> str | None:
+        return self._tools.get(intent)
+
+
+@lru_cache(maxsize=1)
+def default_classifier() -> IntentClassifier:
+    raw = yaml.safe_load(Path(__file__).with_name("intents.yaml").read_text(encoding="utf-8"))
+    return IntentClassifier(IntentTable.model_validate(raw))

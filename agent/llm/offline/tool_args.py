@@ -1,0 +1,62 @@
+"""Build tool arguments from slots; report which required slot is missing first."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from agent.llm.offline.care_slots import reading_args, task_args
+from agent.llm.offline.slots import Slots, extract_age, extract_payment_slots
+
+
+@dataclass(frozen=True)
+class ArgPlan:
+    args: dict[str, Any]
+    missing: str | None = None
+    """The first required slot that is still missing (asked for by a clarifying question)."""
+
+
+def payment_plan_args(text: str, answered: Slots) -> ArgPlan:
+    slots = {**extract_payment_slots(text), **answered}
+    for required in ("total_cost", "monthly_income"):
+        if required not in slots:
+            return ArgPlan(args=slots, missing=required)
+    return ArgPlan(args=slots)
+
+
+def insurance_quote_args(text: str, answered: Slots) -> ArgPlan:
+    slots: Slots = dict(answered)
+    age = extract_age(text)
+    if age is not None:
+        slots.setdefault("age", age)
+    if "age" not in slots:
+        return ArgPlan(args=slots, missing="age")
+    return ArgPlan(args=slots)
+
+
+def symptom_args(text: str, answered: Slots) -> ArgPlan:
+    args: dict[str, Any] = {"text": text}
+    age = extract_age(text)
+    if age is not None:
+        args["age"] = age
+    return ArgPlan(args=args)
+
+
+def record_reading_args(text: str, answered: Slots) -> ArgPlan:
+    args = reading_args(text)
+    return ArgPlan(args=args) if args else ArgPlan(args={}, missing="reading_value")
+
+
+def health_task_args(text: str, answered: Slots) -> ArgPlan:
+    args, missing = task_args(text)
+    return ArgPlan(args=args, missing=missing)
+
+
+ARG_BUILDERS: dict[str, Callable[[str, Slots], ArgPlan]] = {
+    "compute_payment_plans": payment_plan_args,
+    "quote_insurance": insurance_quote_args,
+    "triage_symptoms": symptom_args,
+    "record_reading": record_reading_args,
+    "create_health_task": health_task_args,
+}

@@ -1,0 +1,28 @@
+"""respond: the final reply enters the history; the turn is complete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agent.context import AgentContext
+from agent.state import AgentState
+
+
+async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    reply = state.get("draft", "")
+    update: dict[str, Any] = {
+        "reply": reply,
+        "status": "completed",
+        "messages": [{"role": "assistant", "content": reply}],
+    }
+    if state.get("safety", {}).get("escalated"):
+        # The reviewer never blocks or delays an escalation; record that it was bypassed.
+        update["review"] = {
+            "verdict": "approve",
+            "reasons": [{"code": "ESCALATION_BYPASS", "message": "emergency reply sent at once"}],
+            "revisions": 0,
+            "reviewer": "escalation",
+        }
+    return update

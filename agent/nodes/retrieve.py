@@ -1,0 +1,39 @@
+"""retrieve_evidence: hybrid retrieval; passages carrying instructions are dropped as data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langgraph.runtime import Runtime
+
+from agent.context import AgentContext
+from agent.state import AgentState
+from guardrails.input_guard import passage_is_safe
+
+
+async def retrieve_evidence(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
+    ctx = runtime.context
+    language = state.get("language", "zh")
+    query = state.get("redacted_text") or state["user_text"]
+    result = ctx.retriever.search(query, k=ctx.retrieval_k, language=language)
+    if result.abstained and language == "en":
+        # English versions cover the core documents only; fall back to the whole corpus.
+        result = ctx.retriever.search(query, k=ctx.retrieval_k)
+    evidence: list[dict[str, Any]] = []
+    for passage in result.passages:
+        if not passage_is_safe(passage.text):
+            continue
+        evidence.append(
+            {
+                "ref": len(evidence) + 1,
+                "chunk_id": passage.chunk_id,
+                "doc_id": passage.doc_id,
+                "title": passage.title,
+                "source": passage.source,
+                "year": passage.year,
+                "section": passage.section,
+                "text": passage.text,
+                "score": float(passage.score),
+            }
+        )
+    return {"evidence": evidence, "abstained": bool(result.abstained) or not evidence}

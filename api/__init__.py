@@ -1,0 +1,1 @@
+"""Interfaces: the FastAPI app (chat, tools, knowledge, manager console, tenants) and the CLI."""

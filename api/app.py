@@ -1,0 +1,47 @@
+"""FastAPI app factory: lifespan builds the container once; routers are thin."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from agent.llm.base import ChatProvider, ReviewerProvider
+from api.container import build_container
+from api.errors import install_error_handlers
+from api.routes import conversations, health, knowledge
+from api.services.records import seed_tenants
+from core.settings import Settings, get_settings
+
+
+def create_app(
+    settings: Settings | None = None,
+    *,
+    provider: ChatProvider | None = None,
+    reviewer: ReviewerProvider | None = None,
+) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        async with build_container(settings, provider=provider, reviewer=reviewer) as container:
+            await asyncio.to_thread(container.knowledge.ensure_index)
+            async with container.sessions() as session:
+                await seed_tenants(session)
+            app.state.container = container
+            yield
+
+    app = FastAPI(
+        title="Health-manager agent",
+        version="0.1.0",
+        description="Guideline answers with citations, care and money tools, a reviewing model, "
+        "human supervision.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+    app.include_router(health.router)
+    app.include_router(conversations.router)
+    app.include_router(knowledge.router)
+    return app

@@ -1,0 +1,1 @@
+"""The ``hm`` command line: serve, chat, kb, triage, eval."""

@@ -1,0 +1,28 @@
+"""``hm serve``: the HTTP service on embedded defaults unless configured otherwise."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from core.settings import get_settings
+
+
+def register(sub: Any) -> None:
+    parser: argparse.ArgumentParser = sub.add_parser("serve", help="run the HTTP service")
+    parser.add_argument("--host", default=None, help="bind address (default HM_HOST)")
+    parser.add_argument("--port", type=int, default=None, help="port (default HM_PORT)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from api.app import create_app
+
+    settings = get_settings()
+    host = args.host or settings.host
+    port = args.port or settings.port
+    print(f"Health-manager agent on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    return 0

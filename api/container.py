@@ -1,0 +1,64 @@
+"""Builds the expensive clients once (engine, coordinator, retriever, providers, graph)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from agent.checkpoint import open_checkpointer
+from agent.graph import build_graph
+from agent.llm.base import ChatProvider, ReviewerProvider
+from agent.llm.factory import make_primary, make_reviewer
+from core.coordination import Coordinator, make_coordinator
+from core.db.session import make_engine, make_sessionmaker, upgrade_database_async
+from core.settings import Settings
+from knowledge.service import KnowledgeService
+from tools.catalog import default_registry
+from tools.registry import ToolRegistry
+
+
+@dataclass
+class Container:
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    coordinator: Coordinator
+    knowledge: KnowledgeService
+    provider: ChatProvider
+    reviewer: ReviewerProvider
+    tools: ToolRegistry
+    graph: Any
+
+
+@asynccontextmanager
+async def build_container(
+    settings: Settings,
+    *,
+    provider: ChatProvider | None = None,
+    reviewer: ReviewerProvider | None = None,
+) -> AsyncIterator[Container]:
+    """Everything a turn needs; callers may pass their own providers (tests, evals)."""
+    await upgrade_database_async(settings.resolved_database_url)
+    engine = make_engine(settings.resolved_database_url)
+    coordinator = make_coordinator(settings.redis_url, settings.redis_prefix)
+    knowledge = KnowledgeService.from_settings(settings)
+    try:
+        async with open_checkpointer(settings.resolved_checkpoint_url) as saver:
+            yield Container(
+                settings=settings,
+                engine=engine,
+                sessions=make_sessionmaker(engine),
+                coordinator=coordinator,
+                knowledge=knowledge,
+                provider=provider or make_primary(settings),
+                reviewer=reviewer or make_reviewer(settings),
+                tools=default_registry(),
+                graph=build_graph(checkpointer=saver),
+            )
+    finally:
+        await coordinator.close()
+        await engine.dispose()

@@ -1,0 +1,25 @@
+"""Knowledge search: chunk text with doc id, title, source, year, section and score."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query
+
+from api.deps import ContainerDep
+
+router = APIRouter(prefix="/v1/knowledge", tags=["knowledge"])
+
+
+@router.get("/search")
+async def search_knowledge(
+    c: ContainerDep,
+    q: str = Query(..., description="The question, as a patient would write it."),
+    k: int = Query(5, ge=1, le=20),
+    language: str | None = Query(None, pattern="^(zh|en)$"),
+    topic: str | None = Query(None, max_length=40),
+) -> dict[str, Any]:
+    result = c.knowledge.retriever().search(
+        q, k, language=language, topics=[topic] if topic else None
+    )
+    return result.model_dump(mode="json")

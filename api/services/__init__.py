@@ -1,0 +1,1 @@
+"""Service functions: one per use case; routes and CLI commands call these."""

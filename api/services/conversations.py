@@ -1,0 +1,231 @@
+"""Conversations: create, read, and run one patient turn (idempotent, locked, persisted)."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from agent.checkpoint import thread_config
+from agent.context import AgentContext
+from api.container import Container
+from api.schemas import (
+    ConversationCreate,
+    ConversationDetail,
+    ConversationPublic,
+    MessageCreate,
+    MessagePublic,
+)
+from api.services.records import audit, get_or_create_patient, require_tenant
+from api.services.turn_results import persist_turn, turn_result_from_state
+from core.db.models import Conversation, Message, Patient
+from core.errors import NotFound, RateLimited, ValidationFailed
+from core.schemas import TurnResult
+from tools.registry import ToolContext
+
+log = logging.getLogger(__name__)
+ProgressSink = Callable[[str, dict[str, Any]], Awaitable[None]]
+
+
+async def create_conversation(c: Container, body: ConversationCreate) -> ConversationPublic:
+    async with c.sessions() as session:
+        await require_tenant(session, body.tenant_id)
+        patient = await get_or_create_patient(
+            session, body.tenant_id, body.patient_ref or f"anon-{uuid.uuid4().hex[:16]}"
+        )
+        conversation = Conversation(
+            tenant_id=body.tenant_id, patient_id=patient.id, language=body.language or "zh"
+        )
+        session.add(conversation)
+        await session.flush()
+        audit(
+            session,
+            tenant_id=body.tenant_id,
+            actor="patient",
+            action="conversation_created",
+            entity_type="conversation",
+            entity_id=conversation.id,
+        )
+        await session.commit()
+        return _public(conversation, patient)
+
+
+async def read_conversation(c: Container, conversation_id: str) -> ConversationDetail:
+    async with c.sessions() as session:
+        conversation, patient = await _load(session, conversation_id)
+        rows = await session.scalars(
+            select(Message)
+            .where(Message.conversation_id == conversation_id)
+            .order_by(Message.created_at, Message.id)
+        )
+        messages = [MessagePublic.model_validate(m, from_attributes=True) for m in rows]
+        return ConversationDetail(**_public(conversation, patient).model_dump(), messages=messages)
+
+
+async def post_message(
+    c: Container,
+    conversation_id: str,
+    body: MessageCreate,
+    on_progress: ProgressSink | None = None,
+) -> TurnResult:
+    if len(body.content) > c.settings.max_message_chars:
+        raise ValidationFailed(
+            f"message is longer than {c.settings.max_message_chars} characters",
+            message_zh=f"消息过长（超过{c.settings.max_message_chars}字），请分几次发送",
+            code="message_too_long",
+            field="content",
+        )
+    async with c.sessions() as session:
+        conversation, patient = await _load(session, conversation_id)
+        if body.client_message_id:
+            done = await _finished_turn(session, conversation_id, body.client_message_id)
+            if done is not None:
+                return done
+    if await c.coordinator.hit_rate_limit(
+        f"conv:{conversation_id}", c.settings.rate_limit_per_minute, 60
+    ):
+        raise RateLimited("too many messages, wait a minute", message_zh="消息太频繁，请稍后再试")
+    async with c.coordinator.turn_lock(
+        f"conv:{conversation_id}", c.settings.turn_lock_timeout_s, c.settings.turn_lock_timeout_s
+    ):
+        async with c.sessions() as session:
+            if body.client_message_id:
+                done = await _finished_turn(session, conversation_id, body.client_message_id)
+                if done is not None:
+                    return done
+            message = await _patient_message(session, conversation_id, body)
+        return await _run_turn(c, conversation, patient, message, on_progress)
+
+
+async def _run_turn(
+    c: Container,
+    conversation: Conversation,
+    patient: Patient,
+    message: Message,
+    on_progress: ProgressSink | None,
+) -> TurnResult:
+    started = time.perf_counter()
+
+    async def emit(kind: str, payload: dict[str, Any]) -> None:
+        event = {
+            "kind": kind,
+            "conversation_id": conversation.id,
+            "tenant_id": conversation.tenant_id,
+            **payload,
+        }
+        await c.coordinator.publish(f"tenant:{conversation.tenant_id}", event)
+        if on_progress is not None:
+            await on_progress(kind, event)
+
+    context = AgentContext(
+        provider=c.provider,
+        reviewer=c.reviewer,
+        retriever=c.knowledge.retriever(),
+        tools=c.tools,
+        tool_context=ToolContext(tenant_id=conversation.tenant_id, patient_id=patient.id),
+        retrieval_k=c.settings.retrieval_k,
+        max_tool_rounds=c.settings.max_tool_rounds,
+        max_revisions=c.settings.max_revisions,
+        emit=emit,
+    )
+    config = thread_config(conversation.id)
+    turn_input = {"user_text": message.content, "message_id": message.id}
+    async for update in c.graph.astream(
+        turn_input, config=config, context=context, stream_mode="updates"
+    ):
+        for node in update:
+            if on_progress is not None and not node.startswith("__"):
+                await on_progress("progress", {"node": node})
+    snapshot = await c.graph.aget_state(config)
+    result = turn_result_from_state(
+        snapshot.values,
+        conversation_id=conversation.id,
+        held=bool(snapshot.next),
+        client_message_id=message.client_message_id,
+        latency_ms=(time.perf_counter() - started) * 1000,
+    )
+    async with c.sessions() as session:
+        result = await persist_turn(session, conversation, message.id, result, snapshot.values)
+    await emit(
+        "turn",
+        {
+            "message_id": result.message_id,
+            "status": result.status,
+            "escalated": result.safety.escalated,
+        },
+    )
+    return result
+
+
+async def _load(session: AsyncSession, conversation_id: str) -> tuple[Conversation, Patient]:
+    conversation = await session.get(Conversation, conversation_id)
+    if conversation is None:
+        raise NotFound(
+            f"conversation {conversation_id!r} not found",
+            message_zh="对话不存在",
+            code="conversation_not_found",
+        )
+    patient = await session.get(Patient, conversation.patient_id)
+    assert patient is not None
+    return conversation, patient
+
+
+async def _finished_turn(
+    session: AsyncSession, conversation_id: str, client_message_id: str
+) -> TurnResult | None:
+    row = await session.scalar(
+        select(Message).where(
+            Message.conversation_id == conversation_id,
+            Message.client_message_id == client_message_id,
+        )
+    )
+    if row is None or row.result is None:
+        return None
+    return TurnResult.model_validate(row.result)
+
+
+async def _patient_message(
+    session: AsyncSession, conversation_id: str, body: MessageCreate
+) -> Message:
+    """The patient message row of this turn: new, or the one a crashed attempt left behind."""
+    if body.client_message_id:
+        existing = await session.scalar(
+            select(Message).where(
+                Message.conversation_id == conversation_id,
+                Message.client_message_id == body.client_message_id,
+            )
+        )
+        if existing is not None:
+            return existing
+    message = Message(
+        conversation_id=conversation_id,
+        role="patient",
+        content=body.content,
+        client_message_id=body.client_message_id,
+        turn_status="running",
+    )
+    session.add(message)
+    try:
+        await session.commit()
+    except IntegrityError:
+        await session.rollback()
+        raise
+    return message
+
+
+def _public(conversation: Conversation, patient: Patient) -> ConversationPublic:
+    return ConversationPublic(
+        id=conversation.id,
+        tenant_id=conversation.tenant_id,
+        patient_id=patient.id,
+        patient_ref=patient.external_ref,
+        language=conversation.language,
+        status=conversation.status,
+        created_at=conversation.created_at,
+    )

@@ -1,0 +1,68 @@
+"""Small persistence helpers shared by the services: audit entries, tenants, patients."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.db.models import AuditEntry, Patient, Tenant
+from core.errors import NotFound
+
+SEED_TENANTS = {"default": "Default tenant", "insurer-demo": "示例保险 Sample Insurer (demo)"}
+
+
+def audit(
+    session: AsyncSession,
+    *,
+    tenant_id: str,
+    actor: str,
+    action: str,
+    entity_type: str,
+    entity_id: str,
+    details: dict[str, Any] | None = None,
+) -> None:
+    session.add(
+        AuditEntry(
+            tenant_id=tenant_id,
+            actor=actor,
+            action=action,
+            entity_type=entity_type,
+            entity_id=entity_id,
+            details=details or {},
+        )
+    )
+
+
+async def seed_tenants(session: AsyncSession) -> None:
+    existing = set((await session.scalars(select(Tenant.id))).all())
+    for tenant_id, name in SEED_TENANTS.items():
+        if tenant_id not in existing:
+            session.add(Tenant(id=tenant_id, name=name))
+    await session.commit()
+
+
+async def require_tenant(session: AsyncSession, tenant_id: str) -> Tenant:
+    tenant = await session.get(Tenant, tenant_id)
+    if tenant is None:
+        raise NotFound(
+            f"unknown tenant {tenant_id!r}",
+            message_zh=f"租户 {tenant_id!r} 不存在",
+            code="unknown_tenant",
+            field="tenant_id",
+        )
+    return tenant
+
+
+async def get_or_create_patient(
+    session: AsyncSession, tenant_id: str, external_ref: str
+) -> Patient:
+    patient = await session.scalar(
+        select(Patient).where(Patient.tenant_id == tenant_id, Patient.external_ref == external_ref)
+    )
+    if patient is None:
+        patient = Patient(tenant_id=tenant_id, external_ref=external_ref, profile={})
+        session.add(patient)
+        await session.flush()
+    return patient

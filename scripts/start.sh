@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# One command from a fresh clone: create .venv, install, build the knowledge index, serve.
+# Embedded defaults: offline model, SQLite and embedded Chroma under ./var — no servers needed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  "$PY" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e .
+.venv/bin/hm kb ingest
+exec .venv/bin/hm serve "$@"
