@@ -12,43 +12,21 @@ that OpenCC would change (or a Cantonese one), found with a set lookup.
 
 from __future__ import annotations
 
-import logging
 import unicodedata
 from functools import lru_cache
-from pathlib import Path
 
-from core.text import normalise, to_simplified
-
-log = logging.getLogger(__name__)
+from core.text import normalise, to_simplified, traditional_chars
 
 # Cantonese characters and all-simplified Cantonese words core.text.normalise rewrites.
 _CANTONESE_CHARS = frozenset("嘅咗冇啲佢哋嘢喺睇攞咩乜唔係系瞓嚟啱琴尋點樣咁")
 _CANTONESE_WORDS = ("而家", "好痛", "成日")
 
 
-@lru_cache(maxsize=1)
-def _convertible_chars() -> frozenset[str] | None:
-    """Characters OpenCC's traditional-to-simplified table changes; None if it cannot be read."""
-    try:
-        import opencc
-
-        table = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-        chars = set()
-        for line in table.read_text(encoding="utf-8").splitlines():
-            source, _, targets = line.partition("\t")
-            if source and targets and targets.split(" ")[0] != source:
-                chars.add(source)
-        return frozenset(chars)
-    except (ImportError, OSError) as exc:
-        log.warning("OpenCC character table unavailable, converting every text: %s", exc)
-        return None
-
-
 def needs_conversion(text: str) -> bool:
     """True when the text holds traditional or Cantonese characters (ASCII never does)."""
     if text.isascii():
         return False
-    convertible = _convertible_chars()
+    convertible = traditional_chars()
     if convertible is None:
         return True
     if any(word in text for word in _CANTONESE_WORDS):

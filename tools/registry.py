@@ -70,6 +70,7 @@ class ToolSpec(Generic[In, Out]):
 class ToolRegistry:
     def __init__(self, specs: list[ToolSpec[Any, Any]] | None = None) -> None:
         self._specs: dict[str, ToolSpec[Any, Any]] = {}
+        self._schemas: dict[str, dict[str, Any]] = {}
         for spec in specs or []:
             self.register(spec)
 
@@ -77,6 +78,7 @@ class ToolRegistry:
         if spec.name in self._specs:
             raise ValueError(f"tool {spec.name!r} registered twice")
         self._specs[spec.name] = spec
+        self._schemas[spec.name] = spec.json_schema()  # pydantic schema generation is slow
 
     def get(self, name: str) -> ToolSpec[Any, Any]:
         try:
@@ -89,7 +91,7 @@ class ToolRegistry:
 
     def schemas(self, enabled: set[str] | None = None) -> list[dict[str, Any]]:
         return [
-            spec.json_schema()
-            for name, spec in sorted(self._specs.items())
+            schema
+            for name, schema in sorted(self._schemas.items())
             if enabled is None or name in enabled
         ]
