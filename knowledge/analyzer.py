@@ -8,6 +8,7 @@ tokenizer instance so that words added here never change segmentation elsewhere 
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from functools import lru_cache
@@ -43,6 +44,16 @@ _MEDICAL_TERMS_TEXT = """
 """
 MEDICAL_TERMS: tuple[str, ...] = tuple(_MEDICAL_TERMS_TEXT.split())
 _TERM_FREQ = 5000
+_RULES_REVISION = 1
+"""Bump when tokenisation changes in a way the word lists below do not show."""
+
+
+def analyzer_version() -> str:
+    """Identifies the tokenisation rules; a BM25 index built under other rules is stale."""
+    material = "\n".join(
+        [str(_RULES_REVISION), *sorted(STOP_WORDS), *MEDICAL_TERMS, jieba.__version__]
+    )
+    return hashlib.sha256(material.encode()).hexdigest()[:12]
 
 
 @lru_cache(maxsize=1)

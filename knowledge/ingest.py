@@ -24,7 +24,7 @@ import numpy as np
 from pydantic import BaseModel
 
 from core.errors import KnowledgeBaseError, ServiceError
-from knowledge.analyzer import tokenize
+from knowledge.analyzer import analyzer_version, tokenize
 from knowledge.bm25 import BM25Index
 from knowledge.chunking import Chunk, chunk_documents
 from knowledge.config import KnowledgeConfig
@@ -80,7 +80,7 @@ def _ingest_lock(index_dir: Path) -> Iterator[None]:
 
 
 def _matches(current: KnowledgeVersion, candidate: KnowledgeVersion) -> bool:
-    keys = ("kb_version", "embedder", "bm25_k1", "bm25_b")
+    keys = ("kb_version", "embedder", "bm25_k1", "bm25_b", "analyzer")
     return all(getattr(current, key) == getattr(candidate, key) for key in keys)
 
 
@@ -110,6 +110,7 @@ def ingest(
             chunk_max_chars=config.chunk_max_chars,
             bm25_k1=config.bm25_k1,
             bm25_b=config.bm25_b,
+            analyzer=analyzer_version(),
             created_at=stamp,
         )
         manifest = read_manifest(config.index_dir)

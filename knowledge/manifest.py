@@ -38,6 +38,8 @@ class KnowledgeVersion(BaseModel):
     chunk_max_chars: int
     bm25_k1: float
     bm25_b: float
+    analyzer: str = ""
+    """``analyzer_version()`` of the tokenisation the BM25 index was built with."""
     created_at: dt.datetime
 
 

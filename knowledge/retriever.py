@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from core.errors import KnowledgeBaseError, ValidationFailed
 from core.text import detect_language, normalise
-from knowledge.analyzer import tokenize
+from knowledge.analyzer import analyzer_version, tokenize
 from knowledge.bm25 import BM25Index
 from knowledge.chunking import Chunk
 from knowledge.config import KnowledgeConfig, RetrievalMode
@@ -230,6 +230,12 @@ def load_retriever(config: KnowledgeConfig, *, embedder: Embedder | None = None)
         with (directory / CHUNKS_FILE).open(encoding="utf-8") as handle:
             chunks = [Chunk.model_validate_json(line) for line in handle if line.strip()]
         bm25 = BM25Index.load(directory / BM25_FILE)
+        if version.analyzer != analyzer_version():
+            # Tokenisation changed since this version was built: re-index in memory so that
+            # query tokens and index tokens agree; the next ingest writes the new index.
+            logger.warning("BM25 index of %s is stale; rebuilding it in memory", version.name)
+            tokens = [tokenize(c.indexed_text) for c in chunks]
+            bm25 = BM25Index.build(tokens, k1=version.bm25_k1, b=version.bm25_b)
     except (OSError, ValueError) as exc:
         raise KnowledgeBaseError(
             f"knowledge-base version {version.name} is incomplete ({exc}); run `hm kb ingest`",

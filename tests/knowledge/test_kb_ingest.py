@@ -14,7 +14,7 @@ from knowledge.chunking import chunk_documents
 from knowledge.config import KnowledgeConfig
 from knowledge.documents import load_documents
 from knowledge.ingest import IngestReport, ingest
-from knowledge.manifest import read_manifest
+from knowledge.manifest import read_manifest, write_manifest
 from knowledge.retriever import load_retriever
 from knowledge.store import VectorStore
 from tests.knowledge.factories import FIXTURE_CORPUS
@@ -138,3 +138,22 @@ def test_concurrent_ingest_is_refused(hash_config: KnowledgeConfig) -> None:
         with pytest.raises(KnowledgeBaseError) as caught:
             ingest(hash_config, embedder=HashEmbedder())
     assert caught.value.instance_code == "ingest_in_progress"
+
+
+def test_changed_tokenisation_rebuilds_bm25_without_re_embedding(
+    hash_config: KnowledgeConfig,
+) -> None:
+    first = ingest(hash_config, embedder=HashEmbedder())
+    manifest = read_manifest(hash_config.index_dir)
+    assert manifest is not None
+    stale = manifest.model_copy(
+        update={"current": manifest.current.model_copy(update={"analyzer": "older-rules"})}
+    )
+    write_manifest(hash_config.index_dir, stale)
+    retriever = load_retriever(hash_config, embedder=HashEmbedder())  # re-indexes in memory
+    result = retriever.search("高血压患者怎样减少吃盐", mode="bm25")
+    assert result.passages[0].doc_id == "fx-htn-salt-zh"
+    embedder = HashEmbedder()
+    again = ingest(hash_config, embedder=embedder)
+    assert again.rebuilt and embedder.embedded == 0
+    assert again.skipped_unchanged == first.chunks
