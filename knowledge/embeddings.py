@@ -159,7 +159,12 @@ class SentenceTransformersEmbedder:
 
     @property
     def dim(self) -> int:
-        return int(self._model.get_sentence_embedding_dimension() or 0)
+        # sentence-transformers 6 renamed the method; support both.
+        getter = (
+            getattr(self._model, "get_embedding_dimension", None)
+            or self._model.get_sentence_embedding_dimension
+        )
+        return int(getter() or 0)
 
     def embed_documents(self, texts: Sequence[str]) -> list[list[float]]:
         if not texts:
