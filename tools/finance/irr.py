@@ -41,8 +41,14 @@ def monthly_irr(cash_flows: list[Decimal]) -> Decimal:
         return Decimal(0)  # a product that costs nothing
     with localcontext() as decimal_context:
         decimal_context.prec = 40
-        low, high = Decimal(0), Decimal(1)  # 0% .. 100% a month brackets any real product
-        rate = Decimal("0.01")
+        low, high = Decimal(0), Decimal(1)
+        # 100% a month brackets any real product; heavy upfront fees can exceed it, so widen
+        # the bracket until NPV changes sign (the cap filters such products out later).
+        for _ in range(64):
+            if _npv_and_slope(high, cash_flows)[0] < 0:
+                break
+            low, high = high, high * 2
+        rate = (low + high) / 2 if low > 0 else Decimal("0.01")
         for _ in range(_MAX_ITERATIONS):
             npv, slope = _npv_and_slope(rate, cash_flows)
             if abs(npv) < _TOLERANCE:

@@ -87,3 +87,14 @@ def test_affordability_is_monotone_in_income(
     affordable_high = {(o.product_id, o.term_months) for o in high.options if o.affordable}
     assert affordable_low <= affordable_high
     assert not low.affordable_any or high.affordable_any
+
+
+def test_irr_above_one_hundred_percent_a_month_is_found() -> None:
+    """Regression: a 70.84 upfront fee on 100 over 3 months has a monthly IRR just over 100%."""
+    from decimal import Decimal
+
+    from tools.finance.irr import monthly_irr
+
+    flows = [Decimal("-29.16"), Decimal("33.34"), Decimal("33.33"), Decimal("33.33")]
+    reference = npf.irr([float(flow) for flow in flows])
+    assert abs(float(monthly_irr(flows)) - reference) < 1e-9
