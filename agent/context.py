@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from agent.llm.base import ChatProvider, ReviewerProvider
+from guardrails.tenant_policy import TenantPolicy, neutral_policy
 from tools.registry import ToolContext, ToolRegistry
 
 
@@ -35,7 +36,15 @@ class Retriever(Protocol):
 EventSink = Callable[[str, dict[str, Any]], Awaitable[None]]
 
 
+ReviewSink = Callable[[dict[str, Any]], Awaitable[None]]
+"""Receives one record per ``revise`` or ``hold`` verdict (the learning loop stores them)."""
+
+
 async def _no_events(_kind: str, _payload: dict[str, Any]) -> None:
+    return None
+
+
+async def _no_records(_record: dict[str, Any]) -> None:
     return None
 
 
@@ -51,5 +60,9 @@ class AgentContext:
     max_revisions: int = 2
     enabled_tools: set[str] | None = None
     tenant_disclosure: str | None = None
+    tenant_policy: TenantPolicy = field(default_factory=lambda: neutral_policy("default"))
+    """The turn's tenant policy: wording, banned phrases and PII echo rules for the review."""
     emit: EventSink = _no_events
     """Publishes live events (manager alerts, progress) — never blocks a turn on failure."""
+    record_review: ReviewSink = _no_records
+    """Collects the reviewer's revise/hold records of the turn for the learning loop."""

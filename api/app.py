@@ -11,9 +11,19 @@ from fastapi import FastAPI
 from agent.llm.base import ChatProvider, ReviewerProvider
 from api.container import build_container
 from api.errors import install_error_handlers
-from api.routes import conversations, health, knowledge
+from api.routes import (
+    alerts,
+    conversations,
+    health,
+    knowledge,
+    patients,
+    referrals,
+    review_queue,
+    tools,
+)
 from api.services.records import seed_tenants
 from core.settings import Settings, get_settings
+from guardrails.tenant_policy import tenant_policies
 
 
 def create_app(
@@ -26,6 +36,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        tenant_policies()  # loaded and validated once; a broken policy file stops the start
         async with build_container(settings, provider=provider, reviewer=reviewer) as container:
             await asyncio.to_thread(container.knowledge.ensure_index)
             async with container.sessions() as session:
@@ -44,4 +55,7 @@ def create_app(
     app.include_router(health.router)
     app.include_router(conversations.router)
     app.include_router(knowledge.router)
+    for router in (tools.router, patients.router, referrals.router, alerts.router):
+        app.include_router(router)
+    app.include_router(review_queue.router)
     return app

@@ -16,4 +16,9 @@ fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy
-exec .venv/bin/pytest "$@"
+# The release gate: the built-in eval suites on the offline engine must meet evals/gate.yaml.
+eval_dir=$(mktemp -d)
+trap 'rm -rf "$eval_dir"' EXIT
+HM_DATA_DIR="$eval_dir/data" OMP_NUM_THREADS=1 \
+  .venv/bin/hm eval run --builtin --no-progress --out "$eval_dir/run"
+.venv/bin/pytest "$@"

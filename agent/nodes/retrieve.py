@@ -14,7 +14,7 @@ from guardrails.input_guard import passage_is_safe
 async def retrieve_evidence(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     ctx = runtime.context
     language = state.get("language", "zh")
-    query = state.get("redacted_text") or state["user_text"]
+    query = _retrieval_query(state.get("redacted_text") or state["user_text"])
     result = ctx.retriever.search(query, k=ctx.retrieval_k, language=language)
     if result.abstained and language == "en":
         # English versions cover the core documents only; fall back to the whole corpus.
@@ -37,3 +37,15 @@ async def retrieve_evidence(state: AgentState, runtime: Runtime[AgentContext]) -
             }
         )
     return {"evidence": evidence, "abstained": bool(result.abstained) or not evidence}
+
+
+_MAX_QUERY_CHARS = 600
+
+
+def _retrieval_query(text: str) -> str:
+    """A long message is searched by its opening and its end, where patients put the question
+    (the retriever refuses queries longer than its limit)."""
+    if len(text) <= _MAX_QUERY_CHARS:
+        return text
+    head = _MAX_QUERY_CHARS // 3
+    return f"{text[:head]} {text[-(_MAX_QUERY_CHARS - head) :]}"

@@ -1,35 +1,50 @@
-"""review_draft: deterministic checks (always) plus the reviewing model; decide the route."""
+"""review_draft: deterministic checks (always) plus the reviewing model; decide the route.
+
+The tenant's policy shapes the review: its disclosure wording is appended to the draft (and then
+required), its banned phrases and PII echo rules feed the output checks. A turn that a triage tool
+found to be an emergency is never held or sent back: an unsafe or incomplete draft is replaced by
+the emergency instruction at once (the reviewer may never delay an escalation). Every ``revise``
+and ``hold`` is handed to ``record_review`` for the learning loop.
+"""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
 from agent.llm.base import EvidencePassage, ReviewOutcome, ReviewRequest
+from agent.nodes.review_checks import combine_review, deterministic_findings
 from agent.state import AgentState
 from core.schemas import Review, ReviewReason
-from guardrails.grounding import is_supported, split_claims
-from guardrails.output_checks import CheckFinding, OutputCheckContext, run_output_checks
-from guardrails.reason_codes import verdict_for
 
-_RANK = {"approve": 0, "revise": 1, "hold": 2}
+__all__ = ["combine_review", "review_draft", "route_after_review"]
+
+log = logging.getLogger(__name__)
+
+_MANAGER_NOTIFIED = {
+    "zh": "我已同时通知您的健康管理师。",
+    "en": "I have also alerted your health manager.",
+}
 
 
 async def review_draft(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     ctx = runtime.context
     language = state.get("language", "zh")
     draft = state.get("draft", "")
+    if not state.get("fallback"):
+        draft = ctx.tenant_policy.with_disclosure(draft, language)
     evidence = [EvidencePassage.model_validate(e) for e in state.get("evidence", [])]
     tool_results = [c.get("result", {}) for c in state.get("tool_calls", [])]
-    findings = _deterministic_findings(state, evidence, tool_results)
+    findings = deterministic_findings({**state, "draft": draft}, evidence, ctx.tenant_policy)
     outcome: ReviewOutcome | None = None
     if not state.get("fallback"):
         outcome = await ctx.reviewer.review(
             ReviewRequest(
                 user_text=state.get("redacted_text", ""),
-                draft=draft,
+                draft=ctx.tenant_policy.without_disclosure(draft, language),
                 evidence=evidence,
                 tool_results=tool_results,
                 language=language,
@@ -43,77 +58,78 @@ async def review_draft(state: AgentState, runtime: Runtime[AgentContext]) -> dic
         else:
             revisions += 1
     review = review.model_copy(update={"revisions": revisions})
+    advice = emergency_advice(state)
+    if advice is not None and review.verdict != "approve":
+        await _record(ctx, state, draft, review, evidence)
+        draft, review = await _escalate_now(ctx, state, advice, review)
+    elif review.verdict != "approve":
+        await _record(ctx, state, draft, review, evidence)
     return {
+        "draft": draft,
         "review": review.model_dump(),
         "revisions": revisions,
         "feedback": [f"{r.code}: {r.message}" for r in review.reasons],
     }
 
 
-def _deterministic_findings(
-    state: AgentState, evidence: list[EvidencePassage], tool_results: list[dict[str, Any]]
-) -> list[CheckFinding]:
-    draft = state.get("draft", "")
-    cards = state.get("cards", [])
-    card_types = {card["type"] for card in cards}
-    disclosures = [
-        str(value)
-        for card in cards
-        for option in [
-            card["data"],
-            *card["data"].get("options", []),
-            *card["data"].get("quotes", []),
-        ]
-        for key, value in option.items()
-        if key.startswith("disclosure")
-    ]
-    cited = {str(ref) for ref in state.get("cited_refs", [])}
-    context = OutputCheckContext(
-        user_text=state.get("redacted_text", ""),
-        is_emergency=bool(state.get("safety", {}).get("escalated")),
-        payment_plan_shown="payment_plan" in card_types,
-        quote_shown="insurance_quote" in card_types,
-        card_disclosures=disclosures,
-        require_citations=_uses_evidence(draft, evidence) and not tool_results,
-        cited_passages={str(e.ref): e.text for e in evidence if str(e.ref) in cited},
+def emergency_advice(state: AgentState) -> str | None:
+    """The advice of a triage tool call this turn that found an emergency, if any."""
+    for call in state.get("tool_calls", []):
+        result = call.get("result") or {}
+        found = call.get("name") == "triage_symptoms" and result.get("level") == "emergency"
+        if found and call.get("ok", True) and result.get("advice"):
+            return str(result["advice"])
+    return None
+
+
+async def _escalate_now(
+    ctx: AgentContext, state: AgentState, advice: str, review: Review
+) -> tuple[str, Review]:
+    """Replace a draft the reviewer would hold or send back with the emergency instruction."""
+    language = state.get("language", "zh")
+    bypass = ReviewReason(
+        code="ESCALATION_BYPASS",
+        message=f"emergency: reviewer verdict {review.verdict} overridden, 120 instruction sent",
     )
-    return run_output_checks(
-        draft,
-        evidence_texts=[e.text for e in evidence],
-        tool_results=tool_results,
-        cited_ids=sorted(cited),
-        known_ids={str(e.ref) for e in evidence},
-        language=state.get("language", "zh"),
-        context=context,
-    )
-
-
-def _uses_evidence(draft: str, evidence: list[EvidencePassage]) -> bool:
-    """A draft that states what a passage says must cite it."""
-    texts = [e.text for e in evidence]
-    return bool(texts) and any(is_supported(claim, texts) for claim in split_claims(draft))
-
-
-def combine_review(
-    findings: list[CheckFinding], outcome: ReviewOutcome | None, *, fallback: bool
-) -> Review:
-    """The strictest of the deterministic verdict and the model's; a failed endpoint holds."""
-    reasons = [ReviewReason(code=f.code.value, message=f.message) for f in findings]
-    verdict = verdict_for([f.code for f in findings])
-    reviewer = "deterministic"
-    if fallback:
-        reasons.append(
-            ReviewReason(
-                code="PROVIDER_UNAVAILABLE", message="primary model failed; fallback reply sent"
-            )
+    try:
+        await ctx.emit(
+            "alert",
+            {"kind": "emergency", "message_id": state["message_id"], "source": "triage_tool"},
         )
-        verdict = "hold"
-    if outcome is not None:
-        reviewer = outcome.reviewer
-        reasons += outcome.reasons
-        if _RANK[outcome.verdict] > _RANK[verdict]:
-            verdict = outcome.verdict
-    return Review(verdict=verdict, reasons=reasons, reviewer=reviewer)
+    except Exception:  # an alert failure must never delay the 120 instruction
+        log.exception("manager alert could not be published")
+    reply = f"{advice}\n\n{_MANAGER_NOTIFIED[language]}"
+    return reply, Review(
+        verdict="approve",
+        reasons=[bypass, *review.reasons],
+        revisions=review.revisions,
+        reviewer="escalation",
+    )
+
+
+async def _record(
+    ctx: AgentContext,
+    state: AgentState,
+    draft: str,
+    review: Review,
+    evidence: list[EvidencePassage],
+) -> None:
+    """Hand one revise/hold record to the learning loop; a failure never stops the turn."""
+    record = {
+        "message_id": state["message_id"],
+        "verdict": review.verdict,
+        "reasons": [r.model_dump() for r in review.reasons],
+        "draft": draft,
+        "user_text": state.get("redacted_text", ""),
+        "evidence_ids": [e.chunk_id for e in evidence],
+        "tools": [c.get("name", "") for c in state.get("tool_calls", [])],
+        "revision": review.revisions,
+        "reviewer": review.reviewer,
+    }
+    try:
+        await ctx.record_review(record)
+    except Exception:
+        log.exception("review record could not be stored")
 
 
 def route_after_review(state: AgentState) -> str:

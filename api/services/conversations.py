@@ -13,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent.checkpoint import thread_config
-from agent.context import AgentContext
 from api.container import Container
 from api.schemas import (
     ConversationCreate,
@@ -22,6 +21,9 @@ from api.schemas import (
     MessageCreate,
     MessagePublic,
 )
+from api.services.agent_context import build_agent_context
+from api.services.consents import load_consented_purposes
+from api.services.learning_loop import ReviewRecorder, add_review_events
 from api.services.records import audit, get_or_create_patient, require_tenant
 from api.services.turn_results import persist_turn, turn_result_from_state
 from core.db.models import Conversation, Message, Patient
@@ -123,21 +125,24 @@ async def _run_turn(
         if on_progress is not None:
             await on_progress(kind, event)
 
-    context = AgentContext(
-        provider=c.provider,
-        reviewer=c.reviewer,
-        retriever=c.knowledge.retriever(),
-        tools=c.tools,
-        tool_context=ToolContext(tenant_id=conversation.tenant_id, patient_id=patient.id),
-        retrieval_k=c.settings.retrieval_k,
-        max_tool_rounds=c.settings.max_tool_rounds,
-        max_revisions=c.settings.max_revisions,
+    recorder = ReviewRecorder()
+    context = build_agent_context(
+        c,
+        ToolContext(
+            tenant_id=conversation.tenant_id,
+            patient_id=patient.id,
+            consented_purposes=await load_consented_purposes(c.sessions, patient.id),
+        ),
+        language="en" if conversation.language == "en" else "zh",
         emit=emit,
+        record_review=recorder,
     )
     config = thread_config(conversation.id)
     turn_input = {"user_text": message.content, "message_id": message.id}
+    # One checkpoint per turn (not per node): a turn that crashes midway is simply run again,
+    # because its patient message has no result yet.
     async for update in c.graph.astream(
-        turn_input, config=config, context=context, stream_mode="updates"
+        turn_input, config=config, context=context, stream_mode="updates", durability="exit"
     ):
         for node in update:
             if on_progress is not None and not node.startswith("__"):
@@ -151,6 +156,8 @@ async def _run_turn(
         latency_ms=(time.perf_counter() - started) * 1000,
     )
     async with c.sessions() as session:
+        final = None if result.status == "held" else result.reply
+        add_review_events(session, conversation, recorder.records, final_reply=final)
         result = await persist_turn(session, conversation, message.id, result, snapshot.values)
     await emit(
         "turn",

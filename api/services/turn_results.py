@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent.prompts import HOLDING_REPLY
 from api.services.records import audit
+from api.services.turn_records import store_tool_records
 from core.db.models import Conversation, Message, ReviewItem, ToolCall
 from core.schemas import (
     TURN_LEVEL_ORDER,
@@ -101,6 +102,7 @@ async def persist_turn(
     assert patient_message is not None
     patient_message.result = reply.result
     patient_message.turn_status = result.status
+    await store_tool_records(session, conversation, values.get("tool_calls", []))
     for call in values.get("tool_calls", []):
         session.add(
             ToolCall(

@@ -125,3 +125,12 @@ async def test_sse_reports_errors_as_an_event(client: httpx.AsyncClient) -> None
     ) as response:
         body = (await response.aread()).decode()
     assert "event: error" in body and "message_too_long" in body
+
+
+async def test_a_long_message_within_the_limit_is_answered(client: httpx.AsyncClient) -> None:
+    cid = await new_conversation(client)
+    story = "我今年六十岁，平时血压有点高，一直在社区医院随访。" * 80  # ~2,000 characters
+    response = await _say(client, cid, story + "请问高血压患者每天吃多少盐合适？")
+    assert response.status_code == 200, response.text
+    turn = response.json()
+    assert turn["status"] in ("completed", "held") and turn["reply"]

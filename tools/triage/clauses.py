@@ -186,13 +186,20 @@ def _is_negated(prefix: str, chinese: bool) -> bool:
     return not breaker.search(after_cue)
 
 
-def mention_counts(clause: Clause, start: int, end: int) -> bool:
-    """Whether the mention clause.text[start:end] is a current symptom of the patient."""
+def mention_counts(
+    clause: Clause, start: int, end: int, *, hypothetical_counts: bool = False
+) -> bool:
+    """Whether the mention clause.text[start:end] is a current symptom of the patient.
+
+    ``hypothetical_counts``: the question itself is the warning sign ("how many pills would
+    kill me", "如果吃一整瓶会死吗"), so hypothetical framing does not discount it.
+    """
     prefix = clause.text[:start]
     chinese = bool(re.search(r"[\u4e00-\u9fff]", clause.text[start:end]))
     if _is_negated(prefix, chinese):
         return False
-    if _HYPOTHETICAL_PRE.search(prefix) or _HYPOTHETICAL_POST.search(clause.text[end:]):
+    hypothetical = _HYPOTHETICAL_PRE.search(prefix) or _HYPOTHETICAL_POST.search(clause.text[end:])
+    if hypothetical and not hypothetical_counts:
         return False
     after = clause.text[end : end + 2]
     if (

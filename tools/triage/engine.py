@@ -1,8 +1,9 @@
 """The triage engine: one pure function from a request to a result.
 
-Pipeline: normalise the text, split it into clauses, keep the symptom mentions that count,
-read vital signs from the text, fire the rules of ``rules.yaml``, and take the most urgent
-level among the rules that fired. Ties in department go to the rule listed first.
+Pipeline: normalise the text, read English typing slips as the keyword meant, split it into
+clauses, keep the symptom mentions that count, read vital signs from the text, fire the rules
+of ``rules.yaml``, and take the most urgent level among the rules that fired. Ties in
+department go to the rule listed first.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from tools.triage.models import (
 )
 from tools.triage.profile import build_profile
 from tools.triage.rulebook import CompiledRulebook, load_rulebook
+from tools.triage.spelling import correct_spelling
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +83,8 @@ def _findings(fired: list[FiredRule]) -> list[RedFlag]:
 def triage(request: TriageRequest) -> TriageResult:
     """Decide how urgent a complaint is, where to go, and what to do now."""
     book = load_rulebook()
-    normalised = normalise(request.text)
+    spelling = book.book.spelling
+    normalised = correct_spelling(normalise(request.text), spelling.keywords, spelling.protected)
     language = request.language or detect_language(request.text)
     clauses = split_clauses(normalised)
     facts = Facts(

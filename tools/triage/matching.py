@@ -41,9 +41,12 @@ def find_terms(book: CompiledRulebook, clauses: list[Clause]) -> dict[str, list[
     """Term name -> the words of every mention that counts (current, about the patient)."""
     hits: dict[str, list[str]] = {}
     for name, pattern in book.patterns.items():
+        hypothetical_counts = book.book.terms[name].counts_when_hypothetical
         for clause in clauses:
             for match in pattern.finditer(clause.text):
-                if match.group(0) and mention_counts(clause, match.start(), match.end()):
+                if match.group(0) and mention_counts(
+                    clause, match.start(), match.end(), hypothetical_counts=hypothetical_counts
+                ):
                     hits.setdefault(name, []).append(match.group(0).strip())
     return hits
 

@@ -75,6 +75,18 @@ class Term(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     zh: list[str] = Field(default_factory=list)
     en: list[str] = Field(default_factory=list)
+    counts_when_hypothetical: bool = Field(
+        default=False,
+        description="a question is itself the warning sign (asking for a lethal amount)",
+    )
+
+
+class Spelling(BaseModel):
+    """English keywords read through typing slips, and real words never to be corrected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    keywords: tuple[str, ...] = ()
+    protected: frozenset[str] = frozenset()
 
 
 class DepartmentSpec(BaseModel):
@@ -93,6 +105,7 @@ class Rulebook(BaseModel):
     remeasure_advice: Localised
     questions: dict[str, Localised]
     plausibility: dict[VitalName, tuple[float, float]]
+    spelling: Spelling = Spelling()
     terms: dict[str, Term]
     rules: list[Rule]
 

@@ -139,7 +139,7 @@ def test_advice_follows_the_language_of_the_text() -> None:
 def test_rule_book_is_versioned_and_rejects_unknown_references(tmp_path: Path) -> None:
     assert load_rulebook().book.version >= 1
     broken = RULES_PATH.read_text(encoding="utf-8").replace(
-        "requires: [[suicide, harm_others]]", "requires: [[suicide, no_such_term]]"
+        "requires: [[suicide, harm_others, suicide_method]]", "requires: [[suicide, no_such_term]]"
     )
     path = tmp_path / "rules.yaml"
     path.write_text(broken, encoding="utf-8")

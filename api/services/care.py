@@ -1,0 +1,79 @@
+"""Care plans: a template (三师共管, co-owned by doctor, dietitian and health manager) turned
+into stored tasks for one patient, all in one transaction with their reminders."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from api.container import Container
+from api.schemas_care import CarePlanCreate, CarePlanPublic
+from api.services.records import audit
+from api.services.tasks import add_tasks_with_reminders, new_task, points_total, task_public
+from api.tenancy import PatientScope
+from core.db.care_models import CarePlanRecord
+from core.db.models import new_id
+from core.errors import ValidationFailed
+from tools.tasks import PlanProfile, get_template, instantiate_plan, load_care_plans
+from tools.tasks.schedule import validate_schedule
+
+
+def _today_in(timezone: str, now: datetime) -> date:
+    try:
+        return now.astimezone(ZoneInfo(timezone)).date()
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValidationFailed(
+            f"unknown time zone {timezone!r}",
+            message_zh=f"无法识别的时区“{timezone}”",
+            field="timezone",
+            code="unknown_timezone",
+        ) from None
+
+
+async def create_care_plan(
+    c: Container, scope: PatientScope, body: CarePlanCreate
+) -> CarePlanPublic:
+    now = datetime.now(UTC)
+    profile = PlanProfile(patient_id=scope.patient_id, medications=body.medications)
+    start = body.start or _today_in(body.timezone, now)
+    drafts = instantiate_plan(body.template_id, start, body.timezone, profile)
+    for draft in drafts:
+        validate_schedule(draft.schedule, now)  # a plan starting long ago may have no occurrence
+    template = get_template(body.template_id)
+    plan = CarePlanRecord(
+        id=new_id(),
+        tenant_id=scope.tenant_id,
+        patient_id=scope.patient_id,
+        template_id=template.id,
+        start=start,
+        timezone=body.timezone,
+        templates_version=load_care_plans().version,
+        created_at=now,
+    )
+    tasks = [new_task(scope, draft, care_plan_id=plan.id) for draft in drafts]
+    async with c.sessions() as session:
+        session.add(plan)
+        await session.flush()
+        audit(
+            session,
+            tenant_id=scope.tenant_id,
+            actor="api",
+            action="care_plan_created",
+            entity_type="care_plan",
+            entity_id=plan.id,
+            details={"template_id": template.id, "tasks": [t.id for t in tasks]},
+        )
+        scheduled = await add_tasks_with_reminders(c, session, tasks, now)
+        total = await points_total(session, scope.patient_id)
+    return CarePlanPublic(
+        id=plan.id,
+        patient_id=scope.patient_id,
+        template_id=template.id,
+        title=template.title,
+        care_team=list(template.care_team),
+        start=start,
+        timezone=body.timezone,
+        tasks=[task_public(t, [], total, now) for t in tasks],
+        reminders_scheduled=scheduled,
+        created_at=plan.created_at,
+    )

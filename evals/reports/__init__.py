@@ -1,0 +1,1 @@
+"""Run reports: JSON (the full result object), JUnit XML for CI, a single-file HTML page."""
