@@ -6,6 +6,7 @@ Emergencies short-circuit the turn: the 120/ER instruction goes out before anyth
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -15,7 +16,7 @@ from core.text import Language
 from guardrails.injection import detect_injection
 from guardrails.pii import redact
 from tools.triage.engine import triage
-from tools.triage.models import TriageRequest
+from tools.triage.models import TriageRequest, TriageResult
 
 log = logging.getLogger(__name__)
 
@@ -31,35 +32,38 @@ class InputScreen(BaseModel):
     injection: bool = False
     safety: Safety = Field(default_factory=Safety)
     emergency_reply: str = ""
+    triage: dict[str, Any] | None = None
+    """The triage result behind an escalation (shown to the patient as the emergency card)."""
 
 
 def screen_input(text: str, language: Language) -> InputScreen:
     redaction = redact(text)
     injection = detect_injection(text, "user") is not None
-    safety, reply = _red_flags(text, language)
+    safety, reply, result = _red_flags(text, language)
     return InputScreen(
         redacted_text=redaction.text,
         pii_kinds=sorted({span.kind.value for span in redaction.spans}),
         injection=injection,
         safety=safety,
         emergency_reply=reply,
+        triage=result.model_dump(mode="json") if result is not None and reply else None,
     )
 
 
-def _red_flags(text: str, language: Language) -> tuple[Safety, str]:
+def _red_flags(text: str, language: Language) -> tuple[Safety, str, TriageResult | None]:
     try:
         result = triage(TriageRequest(text=text, language=language))
     except ServiceError as exc:  # e.g. an implausible value: no red flag from the guard
         log.info("triage declined the message: %s", exc.instance_code)
-        return Safety(), ""
+        return Safety(), "", None
     if not result.red_flags:
-        return Safety(), ""
+        return Safety(), "", result
     flags = [RedFlag(code=f.code, evidence="; ".join(f.evidence)) for f in result.red_flags]
     escalated = result.level == "emergency"
     safety = Safety(triage_level=result.level, red_flags=flags, escalated=escalated)
     if not escalated:
-        return safety, ""
-    return safety, f"{result.advice}\n\n{_MANAGER_NOTIFIED[language]}"
+        return safety, "", result
+    return safety, f"{result.advice}\n\n{_MANAGER_NOTIFIED[language]}", result
 
 
 def passage_is_safe(text: str) -> bool:

@@ -37,6 +37,8 @@ async def guard_input(state: AgentState, runtime: Runtime[AgentContext]) -> dict
     if screen.safety.escalated:
         update["draft"] = screen.emergency_reply
         update["pending_intent"] = None
+        title = "立即拨打120" if language == "zh" else "Call 120 now"
+        update["cards"] = [{"type": "emergency", "title": title, "data": screen.triage or {}}]
         try:
             await runtime.context.emit(
                 "alert",

@@ -85,6 +85,9 @@ async def test_emergency_short_circuits_to_120(client: httpx.AsyncClient) -> Non
     assert turn["review"]["verdict"] == "approve"
     assert turn["review"]["reasons"][0]["code"] == "ESCALATION_BYPASS"
     assert turn["tool_calls"] == []
+    card = turn["cards"][0]
+    assert card["type"] == "emergency" and card["data"]["call_emergency"] is True
+    assert card["data"]["level"] == "emergency"
 
 
 async def test_sse_streams_progress_then_reviewed_reply(client: httpx.AsyncClient) -> None:
