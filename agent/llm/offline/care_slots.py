@@ -7,25 +7,49 @@ from datetime import UTC, datetime
 from typing import Any
 
 from agent.llm.offline.numbers import CN_NUMBER, to_number
-from agent.llm.offline.slots import extract_bp
 
 _GLUCOSE = re.compile(r"(?:血糖|glucose|sugar)\D{0,8}?(\d+(?:\.\d+)?)\s*(mg/dl|mmol/l|mmol)?")
 _HR = re.compile(r"(?:心率|脉搏|heart rate|pulse)\D{0,6}?(\d{2,3})")
 _SPO2 = re.compile(r"(?:血氧(?:饱和度)?|spo2|oxygen)\D{0,6}?(\d{2,3})\s*%?")
 _WEIGHT = re.compile(r"(?:体重|weight|weigh)\D{0,6}?(\d+(?:\.\d+)?)\s*(kg|公斤|斤|千克)?")
+# Blood pressure as patients write it: "150/95", "160 over 100", "高压142低压88". In a long
+# message the last reading is the one being reported (earlier ones are history).
+_BP_PAIR = re.compile(r"(?<![\d.])(\d{2,3})\s*(?:/|over|除以)\s*(\d{2,3})(?![\d.])")
+_BP_WORDS = re.compile(
+    r"(?:高压|收缩压|上压)\s*(?:是|为)?\s*(\d{2,3})\D{0,6}?(?:低压|舒张压|下压)\s*(?:是|为)?\s*(\d{2,3})"
+)
+_BP_CONTEXT = re.compile(r"血压|血呀|\bbp\b|blood pressure|高压|低压|mmhg")
+_OTHER_KIND = re.compile(r"血糖|glucose|sugar|血氧|spo2|心率|heart rate|体重|weight")
 _MEAL = [
     ("fasting", r"空腹|fasting|早上起床"),
-    ("after_meal_2h", r"餐后|饭后|after (a )?meal|after eating"),
+    (
+        "after_meal_2h",
+        r"餐后|饭后|after (a )?meal|after eating|after (dinner|lunch|breakfast|supper)",
+    ),
     ("before_meal", r"餐前|饭前|before (a )?meal"),
     ("bedtime", r"睡前|bedtime"),
     ("night", r"夜里|半夜|凌晨|夜间|overnight|at night"),
 ]
 
 
+def last_bp(text: str) -> tuple[int, int] | None:
+    """The last plausible blood pressure in the text (upper above lower)."""
+    found = [
+        (m.start(), int(m.group(1)), int(m.group(2)))
+        for pattern in (_BP_PAIR, _BP_WORDS)
+        for m in pattern.finditer(text)
+    ]
+    plausible = [(pos, sbp, dbp) for pos, sbp, dbp in found if sbp > dbp >= 20]
+    if not plausible:
+        return None
+    _, sbp, dbp = max(plausible)
+    return sbp, dbp
+
+
 def reading_args(text: str) -> dict[str, Any] | None:
     now = datetime.now(UTC).isoformat()
-    bp = extract_bp(text)
-    if bp and re.search(r"血压|bp|blood pressure|高压|低压", text):
+    bp = last_bp(text)
+    if bp and (_BP_CONTEXT.search(text) or not _OTHER_KIND.search(text)):
         return {
             "reading": {
                 "kind": "blood_pressure",
@@ -83,7 +107,8 @@ def reading_args(text: str) -> dict[str, Any] | None:
 _TASK_TYPES = [
     (
         "medication_reminder",
-        r"吃药|服药|用药|(提醒我?|记得)(吃|服)|medication|medicine|pills?|take my",
+        r"吃药|服药|用药|(提醒我?|记得)(吃|服)|(吃|服用?)[^,，。]{2,8}?的?提醒"
+        r"|medication|medicine|pills?|take my",
     ),
     ("bp_measurement", r"血压|blood pressure|\bbp\b"),
     ("glucose_measurement", r"血糖|glucose|sugar"),
@@ -99,10 +124,22 @@ _TIME_ZH = re.compile(
     rf"(早上|上午|中午|下午|晚上|傍晚|睡前)?\s*({CN_NUMBER}|\d{{1,2}})\s*(?:点|:|：)\s*(半|\d{{2}})?"
 )
 _TIME_EN = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*(am|pm)\b")
+_AT_EN = re.compile(r"\bat (\d{1,2})(?::(\d{2}))?(?!\s*(?:am|pm|\d))\b")
+_EVENING_EN = re.compile(r"evening|night|tonight|bedtime|afternoon")
+# A part of the day with no clock time: the reminder goes at a usual hour, shown in the task
+# card so the patient can change it.
+_PART_DEFAULTS = [
+    (r"早上|早晨|清晨|上午|每早|\bmorning", "08:00"),
+    (r"中午|午饭|\bnoon|lunch", "12:00"),
+    (r"下午|\bafternoon", "15:00"),
+    (r"晚上|傍晚|晚饭|\bevening|\bdinner", "20:00"),
+    (r"睡前|\bbedtime", "21:30"),
+]
 _WEEKDAYS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 7, "天": 7}
 _MED_NAME = re.compile(
-    r"(?:吃|服|用)([\u4e00-\u9fff]{2,8}?)(?:的时候|提醒|$|,|，|。)|take (?:my )?([a-z]+)"
+    r"(?:吃|服|用)([\u4e00-\u9fff]{2,8}?)的?(?:的时候|提醒|$|,|，|。)|take (?:my )?([a-z]+)"
 )
+_GENERIC_MEDICINE = {"药", "medicine", "pills", "pill", "meds", "medication", "tablets"}
 
 
 def task_type_of(text: str) -> str | None:
@@ -121,6 +158,14 @@ def task_times(text: str) -> list[str]:
     for hour_raw, minute_raw, half in _TIME_EN.findall(text):
         hour_int = int(hour_raw) % 12 + (12 if half == "pm" else 0)
         times.append(f"{hour_int:02d}:{int(minute_raw or 0):02d}")
+    for hour_raw, minute_raw in _AT_EN.findall(text):
+        hour_int = int(hour_raw)
+        if hour_int < 12 and _EVENING_EN.search(text):
+            hour_int += 12
+        if hour_int <= 24:
+            times.append(f"{hour_int % 24:02d}:{int(minute_raw or 0):02d}")
+    if not times:
+        times = [time for pattern, time in _PART_DEFAULTS if re.search(pattern, text)]
     return sorted(set(times))
 
 
@@ -144,7 +189,10 @@ def task_args(text: str) -> tuple[dict[str, Any], str | None]:
     if task_type == "medication_reminder":
         match = _MED_NAME.search(text)
         name = (match.group(1) or match.group(2)) if match else None
-        if not name or name in ("药", "medicine", "pills"):
+        if name in _GENERIC_MEDICINE:
+            # "take my pills": remind about the prescribed medicine without naming it.
+            name = "your prescribed medicine" if name.isascii() else "医生开的药"
+        if not name:
             return args, "medication_name"
         args["medication_name"] = name
     return args, None

@@ -16,6 +16,10 @@ from core.text import Language, normalise
 _SENTENCE = re.compile(r"[^。！？!?；;\n]+[。！？!?；;]?|[^\n]+")
 _EN_BREAK = re.compile(r"(?<=[a-z0-9)%])\.\s+(?=[A-Z(])")
 _MIN_SENTENCE_SCORE = 0.12
+# When no sentence reaches the bar, the top-ranked passage (retrieval already judged it the
+# most relevant) may still answer in other words ("隐形盐" vs "盐藏在调味品里"): its best
+# sentence is used if it shares at least this much with the question.
+_TOP_PASSAGE_FLOOR = 0.06
 _STOP = set("的了吗呢吧啊是我你他她它们在有和与及或就都也要会能可以怎么什么多少如何一个")
 
 
@@ -77,7 +81,10 @@ def score_sentence(query_grams: set[str], sentence: str) -> float:
 
 
 def select_support(
-    query: str, passages: list[EvidencePassage], max_sentences: int = 3
+    query: str,
+    passages: list[EvidencePassage],
+    max_sentences: int = 3,
+    avoid: re.Pattern[str] | None = None,
 ) -> list[tuple[str, int]]:
     """The best (sentence, ref) pairs, in passage order, at most two per passage.
 
@@ -89,6 +96,8 @@ def select_support(
     scored: list[tuple[float, int, int, str, int]] = []
     for p_index, passage in enumerate(passages):
         for s_index, sentence in enumerate(sentences_of(passage.text)):
+            if avoid is not None and avoid.search(sentence):
+                continue
             # Earlier passages ranked higher by retrieval: a small prior keeps them first.
             overlap = score_sentence(query_grams, sentence)
             if overlap < _MIN_SENTENCE_SCORE:
@@ -99,6 +108,8 @@ def select_support(
             if wants_action and _ACTION.search(normalise(sentence)):
                 score += 0.15
             scored.append((score, p_index, s_index, sentence, passage.ref))
+    if not scored and passages and avoid is None:
+        scored = _top_passage_fallback(query_grams, passages[0])
     scored.sort(key=lambda row: -row[0])
     chosen: list[tuple[float, int, int, str, int]] = []
     per_passage: dict[int, int] = {}
@@ -116,14 +127,32 @@ def select_support(
     return [(row[3], row[4]) for row in chosen]
 
 
+def _top_passage_fallback(
+    query_grams: set[str], passage: EvidencePassage
+) -> list[tuple[float, int, int, str, int]]:
+    rows = [
+        (score_sentence(query_grams, sentence), 0, s_index, sentence, passage.ref)
+        for s_index, sentence in enumerate(sentences_of(passage.text))
+    ]
+    best = max(rows, default=None)
+    return [best] if best is not None and best[0] >= _TOP_PASSAGE_FLOOR else []
+
+
 def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a | b else 0.0
 
 
 def compose_guideline_answer(
-    query: str, passages: list[EvidencePassage], language: Language
+    query: str,
+    passages: list[EvidencePassage],
+    language: Language,
+    avoid: re.Pattern[str] | None = None,
 ) -> tuple[str, list[int]]:
-    support = select_support(query, passages)
+    """The lead, the supporting sentences with their citation numbers, the footer; and the refs.
+
+    ``avoid``: sentences matching it are never used (a dose question gets no amounts).
+    """
+    support = select_support(query, passages, avoid=avoid)
     if not support:
         return t("no_evidence", language), []
     body = []

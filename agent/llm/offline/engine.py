@@ -3,21 +3,48 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from typing import Any
 
 from agent.llm.base import ChatMessage, ChatRequest, ChatResponse, ToolCallRequest
 from agent.llm.offline import care_replies, finance_replies  # noqa: F401  (summarisers)
+from agent.llm.offline.claims import claim_terms, verified_by
 from agent.llm.offline.composer import compose_guideline_answer
-from agent.llm.offline.intents import IntentClassifier, default_classifier
-from agent.llm.offline.slots import bare_amount
+from agent.llm.offline.intents import Classification, IntentClassifier, default_classifier
+from agent.llm.offline.quote_slots import extract_city_tier
+from agent.llm.offline.slots import bare_amount, extract_payment_slots
 from agent.llm.offline.templates import t
 from agent.llm.offline.tool_args import ARG_BUILDERS
 from agent.llm.offline.tool_replies import summarise_tool_result
 from core.text import normalise
+from guardrails.grounding import is_supported, split_claims
+from tools.insurance.conditions import load_condition_vocabulary
 
 _FIXED = {"greeting", "thanks", "capabilities"}
-_REFUSALS = {"medication_dose", "prescription_request"}
+# Declined with a fixed text; dose and prescription add guideline education (not on revision).
+_REFUSALS = {
+    "medication_dose",
+    "prescription_request",
+    "controlled_drug",
+    "fraud_request",
+    "insurance_concealment",
+    "privacy_request",
+}
+_WITH_EDUCATION = {"medication_dose", "prescription_request"}
+# "How is the APR calculated?" names no amount: a question for the guidelines, not the tool.
+_CONCEPT = re.compile(
+    r"怎么算|如何计算|是什么|什么意思|区别|一样吗|是不是|合法吗|"
+    r"how is|what is|what does|difference|same as|is it legal"
+)
+_AMOUNT_STATED = re.compile(
+    r"\d\s*(毫升|ml|毫克|mg|克|g\b|片|粒|颗|单位|iu|units?|tablets?|pills?|支|滴|drops?)",
+    re.IGNORECASE,
+)
+# The input guard replaces a sentence that instructs the assistant with this marker.
+_NEUTRALISED = re.compile(r"\[(?:已忽略[:：]文本中的指令|ignored: instructions inside the text)\]")
+_LONG_MESSAGE = 300
+_SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
 
 
 class OfflineChatProvider:
@@ -30,9 +57,21 @@ class OfflineChatProvider:
         last = request.messages[-1]
         if last.role == "tool":
             return self._after_tools(request)
-        text = normalise(last.content)
+        response = self._reply(last, request)
+        if response.content and not response.cited_refs and not response.tool_calls:
+            response.cited_refs = _supporting_refs(response.content, request)
+        return response
+
+    def _reply(self, last: ChatMessage, request: ChatRequest) -> ChatResponse:
+        asked = _NEUTRALISED.sub(" ", last.content)
+        if len(re.sub(r"\W", "", asked)) < 2 and _NEUTRALISED.search(last.content):
+            return ChatResponse(
+                content=t("instructions_ignored", request.language), intent="injection"
+            )
+        focus = _focus(asked)
+        text = normalise(asked)
         pending_intent, pending_slot = _split_pending(request.pending_intent)
-        found = self.classifier.classify(text)
+        found = self._classify(focus, normalise(focus), request)
         intent = found.intent
         answered: dict[str, Any] = {}
         if pending_intent and (found.score < 2 or found.intent == pending_intent):
@@ -45,15 +84,20 @@ class OfflineChatProvider:
                 text = _recent_user_text(request.messages[:-1]) + " " + text
         if intent in _FIXED:
             return ChatResponse(content=t(intent, request.language), intent=intent)
-        if intent in _REFUSALS:
-            return self._refuse(intent, last.content, request)
+        if intent in _REFUSALS or intent == "claim_guarantee":
+            return self._with_education(intent, focus, request)
+        if intent == "verify_claim":
+            return self._unverified(focus, request)
         tool = self.classifier.tool_of(intent)
+        if tool == "compute_payment_plans" and _is_concept_question(text, answered):
+            tool = None
         available = {spec["function"]["name"] for spec in request.tools}
         if tool and tool in available and tool in ARG_BUILDERS:
             plan = ARG_BUILDERS[tool](text, answered)
             if plan.missing:
+                question = t(f"clarify_{plan.missing}", request.language)
                 return ChatResponse(
-                    content=t(f"clarify_{plan.missing}", request.language),
+                    content=_genetic_note(text, request) + question,
                     intent=intent,
                     pending_intent=f"{intent}:{plan.missing}",
                 )
@@ -61,7 +105,22 @@ class OfflineChatProvider:
                 id=f"call_{uuid.uuid4().hex[:12]}", name=tool, arguments=plan.args
             )
             return ChatResponse(tool_calls=[call], intent=intent)
-        return self._answer_from_evidence(last.content, request, intent)
+        if tool == "quote_insurance" or intent == "insurance_quote":
+            note = _genetic_note(text, request)
+            if note:
+                return ChatResponse(content=note.strip(), intent=intent)
+        return self._answer_from_evidence(focus, request, intent)
+
+    def _classify(self, raw: str, text: str, request: ChatRequest) -> Classification:
+        """A claim to confirm stays one only when it names something no passage states."""
+        found = self.classifier.classify(text)
+        if found.intent != "verify_claim":
+            return found
+        terms = claim_terms(raw)
+        evidence = [] if request.abstained else [p.text for p in request.evidence]
+        if terms and not verified_by(terms, evidence):
+            return found
+        return self.classifier.classify(text, exclude=frozenset({"verify_claim"}))
 
     def _answer_from_evidence(self, query: str, request: ChatRequest, intent: str) -> ChatResponse:
         if request.abstained or not request.evidence:
@@ -72,14 +131,33 @@ class OfflineChatProvider:
         content, refs = compose_guideline_answer(query, passages, request.language)
         return ChatResponse(content=content, cited_refs=refs, intent=intent)
 
-    def _refuse(self, intent: str, query: str, request: ChatRequest) -> ChatResponse:
-        refusal = t(intent, request.language)
-        if request.abstained or not request.evidence:
-            return ChatResponse(content=refusal, intent=intent)
-        education, refs = compose_guideline_answer(query, request.evidence, request.language)
+    def _with_education(self, intent: str, query: str, request: ChatRequest) -> ChatResponse:
+        """The fixed text; for medicine and claim questions, guideline education after it."""
+        fixed = t(intent, request.language)
+        if (
+            intent not in _WITH_EDUCATION
+            or request.feedback
+            or request.abstained
+            or not request.evidence
+        ):
+            return ChatResponse(content=fixed, intent=intent)
+        # A dose question gets no sentence stating an amount, whatever it measures.
+        education, refs = compose_guideline_answer(
+            query, request.evidence, request.language, avoid=_AMOUNT_STATED
+        )
         if not refs:
-            return ChatResponse(content=refusal, intent=intent)
-        return ChatResponse(content=f"{refusal}\n\n{education}", cited_refs=refs, intent=intent)
+            return ChatResponse(content=fixed, intent=intent)
+        return ChatResponse(content=f"{fixed}\n\n{education}", cited_refs=refs, intent=intent)
+
+    def _unverified(self, query: str, request: ChatRequest) -> ChatResponse:
+        """Say the claim cannot be verified; add what the guidelines do say, if anything."""
+        fixed = t("claim_unverified", request.language)
+        if request.feedback or request.abstained or not request.evidence:
+            return ChatResponse(content=fixed, intent="verify_claim")
+        related, refs = compose_guideline_answer(query, request.evidence, request.language)
+        if not refs:
+            return ChatResponse(content=fixed, intent="verify_claim")
+        return ChatResponse(content=f"{fixed}\n\n{related}", cited_refs=refs, intent="verify_claim")
 
     def _after_tools(self, request: ChatRequest) -> ChatResponse:
         results: list[tuple[str, dict[str, Any]]] = []
@@ -90,7 +168,43 @@ class OfflineChatProvider:
         parts = [
             summarise_tool_result(name, data, request.language) for name, data in results[::-1]
         ]
-        return ChatResponse(content="\n\n".join(parts), intent="tool_result")
+        asked = normalise(_last_user(request.messages))
+        if any(name == "quote_insurance" and "error" not in data for name, data in results):
+            if extract_city_tier(asked) is None:
+                parts.append(t("quote_city_assumed", request.language))
+            parts.insert(0, _genetic_note(asked, request).strip())
+        return ChatResponse(content="\n\n".join(p for p in parts if p), intent="tool_result")
+
+
+def _focus(message: str) -> str:
+    """The part of a message that asks: a long story ends with its question or request."""
+    if len(message) <= _LONG_MESSAGE:
+        return message
+    sentences = [s for s in _SENTENCE_END.split(message.strip()) if s.strip()]
+    return "".join(sentences[-2:])
+
+
+def _supporting_refs(content: str, request: ChatRequest) -> list[int]:
+    """Passages that state what a fixed text says: a reply restating a guideline cites it."""
+    if request.abstained:
+        return []
+    claims = split_claims(content)
+    return [
+        passage.ref
+        for passage in request.evidence
+        if any(is_supported(claim, [passage.text]) for claim in claims)
+    ]
+
+
+def _is_concept_question(text: str, answered: dict[str, Any]) -> bool:
+    return not answered and not extract_payment_slots(text) and bool(_CONCEPT.search(text))
+
+
+def _genetic_note(text: str, request: ChatRequest) -> str:
+    """Genetic results offered for pricing: say kindly that they are never used."""
+    if not load_condition_vocabulary().mentions_genetic(text):
+        return ""
+    return t("genetic_not_used", request.language) + ("" if request.language == "zh" else " ")
 
 
 def _split_pending(pending: str | None) -> tuple[str | None, str | None]:
@@ -98,6 +212,10 @@ def _split_pending(pending: str | None) -> tuple[str | None, str | None]:
         return None, None
     intent, _, slot = pending.partition(":")
     return intent, slot or None
+
+
+def _last_user(messages: list[ChatMessage]) -> str:
+    return next((m.content for m in reversed(messages) if m.role == "user"), "")
 
 
 def _recent_user_text(messages: list[ChatMessage], limit: int = 3) -> str:

@@ -60,3 +60,9 @@ def summarise_payment_plans(data: dict[str, Any], language: Language) -> str:
             lines.append("· " + (suggestion["text_zh"] if zh else suggestion["text_en"]))
     lines.append(t("finance_footer", language))
     return "\n".join(lines)
+
+
+@summariser("quote_insurance")
+def summarise_quote(data: dict[str, Any], language: Language) -> str:
+    """Premiums, exclusions and the waiting period are on the quote card itself."""
+    return t("quote_intro", language)

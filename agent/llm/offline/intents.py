@@ -17,6 +17,8 @@ DEFAULT_INTENT = "guideline_question"
 class IntentDef(BaseModel):
     id: str
     tool: str | None = None
+    priority: int = 0
+    """Above 0: a pattern hit decides outright (highest priority first), before any scoring."""
     patterns: list[str] = []
     exemplars: list[str] = []
 
@@ -50,10 +52,24 @@ class IntentClassifier:
         self._exemplars = {i.id: [_bigrams(e.lower()) for e in i.exemplars] for i in table.intents}
         self._tools = {i.id: i.tool for i in table.intents}
 
-    def classify(self, normalised_text: str) -> Classification:
+    def classify(
+        self, normalised_text: str, exclude: frozenset[str] = frozenset()
+    ) -> Classification:
+        """The intent of the text; ``exclude`` names intents that must not be chosen."""
+        ranked = sorted(
+            (i for i in self.table.intents if i.priority > 0 and i.id not in exclude),
+            key=lambda i: -i.priority,
+        )
+        for intent in ranked:
+            if any(p.search(normalised_text) for p in self._patterns[intent.id]):
+                return Classification(
+                    intent=intent.id, score=2.0 + intent.priority, tool=intent.tool
+                )
         grams = _bigrams(normalised_text)
         best = Classification(intent=DEFAULT_INTENT, score=0.0, tool=None)
         for intent in self.table.intents:
+            if intent.id in exclude:
+                continue
             hits = sum(1 for p in self._patterns[intent.id] if p.search(normalised_text))
             similarity = max((_cosine(grams, e) for e in self._exemplars[intent.id]), default=0)
             score = 2.0 * hits + similarity

@@ -15,8 +15,8 @@ _TOTAL = [
         rf"(?:总共|一共|总费用|费用|花费|要花|需要|大概|共|治疗费|手术费|疗程)[^0-9零一二两三四五六七八九十]{{0,6}}{_MONEY}"
     ),
     re.compile(rf"{_MONEY}\s*(?:的)?(?:费用|医药费|治疗费|手术费|疗程|的账单)"),
-    re.compile(rf"(?:cost|costs|bill|total|treatment)\D{{0,20}}?(?:¥|rmb|yuan)?\s*{_MONEY}"),
-    re.compile(rf"(?:¥|rmb)\s*{_MONEY}"),
+    re.compile(rf"(?:cost|costs|bill|total|treatment)\D{{0,20}}?(?:¥|\$|rmb|yuan)?\s*{_MONEY}"),
+    re.compile(rf"(?:¥|\$|rmb)\s*{_MONEY}"),
 ]
 _INCOME = [
     re.compile(
@@ -30,6 +30,13 @@ _DEBT = [
     ),
     re.compile(rf"(?:existing|current|already pay|debt|mortgage)\D{{0,20}}?{_MONEY}"),
 ]
+_COVERED = [
+    re.compile(
+        rf"(?:报销了|报了|(?:医保|保险)(?:报销|报|付|出|赔)了)[^0-9零一二两三四五六七八九十]{{0,4}}"
+        rf"{_MONEY}(?!\s*(?:成|%|％|percent))"
+    ),
+    re.compile(rf"(?:insurance|insurer) (?:paid|covered)\D{{0,12}}{_MONEY}(?!\s*(?:%|percent))"),
+]
 _RATIO = [
     re.compile(
         rf"(?:医保|报销|insurance|cover|covers|reimburse)\D{{0,12}}?({NUMBER})\s*(?:%|％|percent)"
@@ -38,8 +45,11 @@ _RATIO = [
     re.compile(r"(?:医保|报销)\D{0,6}?([一二三四五六七八九])成"),
 ]
 _TERM = [
-    re.compile(rf"({NUMBER}|{CN_NUMBER})\s*(?:期|个月|months?)"),
-    re.compile(rf"(?:分|over)\s*({NUMBER}|{CN_NUMBER})\s*(?:年|years?)"),
+    # "一个月收入" is no term: months count only after 分/over/for, or as digits ("12 months").
+    re.compile(rf"({NUMBER}|{CN_NUMBER})\s*期"),
+    re.compile(rf"(?:分|分成|分为|over|for|in)\s*({NUMBER}|{CN_NUMBER})\s*(?:个月|months?)"),
+    re.compile(r"(?<![\d.,])(\d{1,2})[- ]?months?\b"),
+    re.compile(rf"(?:分|over|for)\s*({NUMBER}|{CN_NUMBER})\s*(?:年|years?)"),
 ]
 _AGE = [
     re.compile(rf"({NUMBER}|{CN_NUMBER})\s*(?:岁|周岁|years? old|yo\b|y/o)"),
@@ -58,14 +68,16 @@ def _first_money(patterns: list[re.Pattern[str]], text: str) -> float | None:
     return None
 
 
-_ANY_MONEY = re.compile(rf"{_MONEY}(?!\s*(?:%|％|期|个月|月|岁|年|months?|years?|percent|/))")
+_ANY_MONEY = re.compile(
+    rf"(?:(?:¥|\$|rmb)\s*)?{_MONEY}(?!\s*(?:%|％|期|个月|月|岁|年|months?|years?|percent|/))"
+)
 
 
 def _largest_unclaimed_amount(text: str, claimed: set[float]) -> float | None:
     """Fallback for "透析，10万元": the largest amount not already taken as income or debt."""
     best: float | None = None
     for match in _ANY_MONEY.finditer(text):
-        if not (match.group(2) or re.search(r"元|块|yuan|rmb", match.group(0))):
+        if not (match.group(2) or re.search(r"元|块|yuan|rmb|¥|\$", match.group(0))):
             continue
         value = to_number(match.group(1), match.group(2))
         if value is not None and value not in claimed and (best is None or value > best):
@@ -80,8 +92,14 @@ def extract_payment_slots(text: str) -> Slots:
         slots["monthly_income"] = income
     if (debt := _first_money(_DEBT, text)) is not None:
         slots["existing_monthly_debt"] = debt
+    if (covered := _first_money(_COVERED, text)) is not None:
+        slots["insurance_coverage_amount"] = covered
     if total is None:
-        claimed = {slots.get("monthly_income"), slots.get("existing_monthly_debt")} - {None}
+        claimed = {
+            slots.get("monthly_income"),
+            slots.get("existing_monthly_debt"),
+            slots.get("insurance_coverage_amount"),
+        } - {None}
         total = _largest_unclaimed_amount(text, claimed)  # type: ignore[arg-type]
     if total is not None:
         slots["total_cost"] = total
@@ -99,7 +117,7 @@ def extract_payment_slots(text: str) -> Slots:
         if match:
             value = to_number(match.group(1))
             if value is not None:
-                slots["term_months"] = int(value * (12 if index == 1 else 1))
+                slots["term_months"] = int(value * (12 if index == 3 else 1))
             break
     return slots
 

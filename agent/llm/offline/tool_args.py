@@ -7,6 +7,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from agent.llm.offline.care_slots import reading_args, task_args
+from agent.llm.offline.quote_slots import (
+    DEFAULT_CITY_TIER,
+    extract_city_tier,
+    extract_conditions,
+    extract_sex,
+    extract_smoker,
+)
 from agent.llm.offline.slots import Slots, extract_age, extract_payment_slots
 
 
@@ -26,12 +33,24 @@ def payment_plan_args(text: str, answered: Slots) -> ArgPlan:
 
 
 def insurance_quote_args(text: str, answered: Slots) -> ArgPlan:
+    """Age and sex are asked for; smoking, city tier and conditions are taken when stated.
+
+    With no city named, the quote uses the base-rate tier and the reply says so.
+    """
     slots: Slots = dict(answered)
     age = extract_age(text)
     if age is not None:
         slots.setdefault("age", age)
-    if "age" not in slots:
-        return ArgPlan(args=slots, missing="age")
+    if (sex := extract_sex(text)) is not None:
+        slots.setdefault("sex", sex)
+    if (smoker := extract_smoker(text)) is not None:
+        slots.setdefault("smoker", smoker)
+    slots.setdefault("city_tier", extract_city_tier(text) or DEFAULT_CITY_TIER)
+    if conditions := extract_conditions(text):
+        slots.setdefault("health_declaration", conditions)
+    for required in ("age", "sex"):
+        if required not in slots:
+            return ArgPlan(args=slots, missing=required)
     return ArgPlan(args=slots)
 
 
