@@ -41,9 +41,8 @@ async def guard_input(state: AgentState, runtime: Runtime[AgentContext]) -> dict
         update["cards"] = [{"type": "emergency", "title": title, "data": screen.triage or {}}]
         try:
             await runtime.context.emit(
-                "alert",
+                "escalation",
                 {
-                    "kind": "emergency",
                     "message_id": state["message_id"],
                     "red_flags": [f.code for f in screen.safety.red_flags],
                     "triage_level": screen.safety.triage_level,

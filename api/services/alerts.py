@@ -214,3 +214,34 @@ async def acknowledge_alert(
             )
             await session.commit()
         return alert_public(record)
+
+
+def add_escalation_alert(
+    session: AsyncSession,
+    *,
+    tenant_id: str,
+    patient_id: str,
+    message_id: str,
+    red_flags: Sequence[str],
+    reply: str,
+    rules_version: int,
+) -> AlertOutcome:
+    """A stored, critical alert for a conversation the input guard escalated (120 given)."""
+    now = datetime.now(UTC)
+    flags = ", ".join(red_flags) or "emergency"
+    record = AlertRecord(
+        tenant_id=tenant_id, patient_id=patient_id, reading_id=None,
+        rule_code="conversation_emergency", severity="critical", kind="conversation",
+        dedupe_key=f"{patient_id}:escalation:{message_id}", status="open", count=1,
+        first_seen=now, last_seen=now,
+        values={},
+        patient_message={"zh": reply, "en": reply},
+        manager_message={
+            "zh": f"患者在对话中出现急症信号（{flags}），已提示立即拨打120，请尽快联系患者。",
+            "en": f"Emergency signs in the conversation ({flags}); the patient was told to "
+            "call 120. Contact the patient now.",
+        },
+        fact_ids=[], rules_version=rules_version,
+    )  # fmt: skip
+    session.add(record)
+    return AlertOutcome(record=record, change="created", notify=True)

@@ -22,6 +22,7 @@ from api.schemas import (
     MessagePublic,
 )
 from api.services.agent_context import build_agent_context
+from api.services.alerts import publish_alerts
 from api.services.consents import load_consented_purposes
 from api.services.learning_loop import ReviewRecorder, add_review_events
 from api.services.records import audit, get_or_create_patient, require_tenant
@@ -158,7 +159,10 @@ async def _run_turn(
     async with c.sessions() as session:
         final = None if result.status == "held" else result.reply
         add_review_events(session, conversation, recorder.records, final_reply=final)
-        result = await persist_turn(session, conversation, message.id, result, snapshot.values)
+        result, alerts = await persist_turn(
+            session, conversation, message.id, result, snapshot.values
+        )
+    await publish_alerts(c, conversation.tenant_id, alerts)
     await emit(
         "turn",
         {

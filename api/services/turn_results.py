@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent.prompts import HOLDING_REPLY
+from api.services.alerts import AlertOutcome, add_escalation_alert
 from api.services.records import audit
 from api.services.turn_records import store_tool_records
 from core.db.models import Conversation, Message, ReviewItem, ToolCall
@@ -86,8 +87,9 @@ async def persist_turn(
     patient_message_id: str,
     result: TurnResult,
     values: dict[str, Any],
-) -> TurnResult:
-    """Store the reply, tool calls, review item and audit entries in one transaction."""
+) -> tuple[TurnResult, list[AlertOutcome]]:
+    """Store the reply, tool calls, review item and audit entries in one transaction; return
+    the result and the alert changes that readings made this turn (published after commit)."""
     reply = Message(
         conversation_id=conversation.id,
         role="assistant",
@@ -102,7 +104,7 @@ async def persist_turn(
     assert patient_message is not None
     patient_message.result = reply.result
     patient_message.turn_status = result.status
-    await store_tool_records(session, conversation, values.get("tool_calls", []))
+    alerts = await store_tool_records(session, conversation, values.get("tool_calls", []))
     for call in values.get("tool_calls", []):
         session.add(
             ToolCall(
@@ -136,6 +138,18 @@ async def persist_turn(
             details={"reasons": [r.code for r in result.review.reasons]},
         )
     if result.safety.escalated:
+        emergency = next((c for c in result.cards if c.type == "emergency"), None)
+        alerts.append(
+            add_escalation_alert(
+                session,
+                tenant_id=conversation.tenant_id,
+                patient_id=conversation.patient_id,
+                message_id=reply.id,
+                red_flags=[f.code for f in result.safety.red_flags],
+                reply=result.reply,
+                rules_version=int(emergency.data.get("rules_version", 0)) if emergency else 0,
+            )
+        )
         audit(
             session,
             tenant_id=conversation.tenant_id,
@@ -162,4 +176,4 @@ async def persist_turn(
     if conversation_row is not None:
         conversation_row.updated_at = datetime.now(UTC)
     await session.commit()
-    return result
+    return result, alerts

@@ -137,3 +137,27 @@ async def test_a_long_message_within_the_limit_is_answered(client: httpx.AsyncCl
     assert response.status_code == 200, response.text
     turn = response.json()
     assert turn["status"] in ("completed", "held") and turn["reply"]
+
+
+async def test_a_dangerous_reading_in_chat_alerts_the_manager_live(
+    client: httpx.AsyncClient,
+) -> None:
+    coordinator = client.app.state.container.coordinator  # type: ignore[attr-defined]
+    events: list[dict[str, object]] = []
+
+    async def listen() -> None:
+        async for event in coordinator.subscribe("tenant:default"):
+            events.append(event)
+            if event.get("kind") == "alert":
+                return
+
+    listener = asyncio.create_task(listen())
+    await asyncio.sleep(0.1)
+    cid = await new_conversation(client)
+    turn = (await _say(client, cid, "刚测了血糖2.8，手有点抖")).json()
+    await asyncio.wait_for(listener, 10)
+    alerts = [e for e in events if e.get("kind") == "alert"]
+    assert alerts, events
+    stored = (await client.get("/v1/alerts", params={"status": "open"})).json()
+    assert stored, "the alert is stored for the manager's list too"
+    assert "120" in turn["reply"] or "15" in turn["reply"]
