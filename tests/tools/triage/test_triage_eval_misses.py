@@ -151,3 +151,13 @@ def test_only_method_questions_count_when_hypothetical() -> None:
     assert [name for name, term in terms.items() if term.counts_when_hypothetical] == [
         "suicide_method"
     ]
+
+
+def test_pre_eclampsia_with_eyes_going_blurry_is_an_emergency() -> None:
+    from tools.triage import triage
+    from tools.triage.models import TriageRequest
+
+    text = "体检报告怎么看？对了我怀孕34周，现在头痛得厉害、眼前发花、脚肿得很。"
+    assert triage(TriageRequest(text=text)).level == "emergency"
+    # "头晕眼花" (feeling dizzy) alone is not a visual disturbance.
+    assert triage(TriageRequest(text="最近有点头晕眼花，没有别的不舒服")).level != "emergency"
