@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import select
@@ -20,6 +20,7 @@ from api.container import Container
 from api.schemas_care import AlertAck, AlertChange, AlertPublic, AlertStatus
 from api.services.records import audit
 from core.db.care_models import AlertRecord
+from core.db.models import Conversation, Message
 from core.errors import Conflict, NotFound
 from tools.readings import AlertDraft, ExistingAlert, default_window, merge_alerts
 
@@ -245,3 +246,40 @@ def add_escalation_alert(
     )  # fmt: skip
     session.add(record)
     return AlertOutcome(record=record, change="created", notify=True)
+
+
+ACTIVE_CONVERSATION = timedelta(minutes=30)
+
+
+async def add_alerts_to_active_conversation(
+    session: AsyncSession, tenant_id: str, patient_id: str, outcomes: Sequence[AlertOutcome]
+) -> str | None:
+    """When the patient is chatting (a conversation active in the last 30 minutes), put the
+    patient-facing text of each new or escalated alert into it; return that conversation id."""
+    notify = [o for o in outcomes if o.notify]
+    if not notify:
+        return None
+    conversation = await session.scalar(
+        select(Conversation)
+        .where(
+            Conversation.tenant_id == tenant_id,
+            Conversation.patient_id == patient_id,
+            Conversation.updated_at >= datetime.now(UTC) - ACTIVE_CONVERSATION,
+        )
+        .order_by(Conversation.updated_at.desc())
+        .limit(1)
+    )
+    if conversation is None:
+        return None
+    language = "en" if conversation.language == "en" else "zh"
+    for outcome in notify:
+        session.add(
+            Message(
+                conversation_id=conversation.id,
+                role="assistant",
+                content=str(outcome.record.patient_message.get(language, "")),
+                turn_status="alert",
+                result={"alert_id": outcome.record.id, "severity": outcome.record.severity},
+            )
+        )
+    return conversation.id

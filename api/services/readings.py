@@ -11,7 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.container import Container
 from api.schemas_care import ReadingPublic, ReadingRecorded
-from api.services.alerts import AlertOutcome, apply_alert_drafts, changes, publish_alerts
+from api.services.alerts import (
+    AlertOutcome,
+    add_alerts_to_active_conversation,
+    apply_alert_drafts,
+    changes,
+    publish_alerts,
+)
 from api.services.patients import alert_profile
 from api.tenancy import PatientScope, require_patient
 from core.db.care_models import ReadingRecord
@@ -156,8 +162,16 @@ async def record_reading(c: Container, scope: PatientScope, body: ReadingIn) -> 
             reading_id=record.id,
             drafts=assessment.alerts,
         )
+        await session.flush()
+        conversation_id = await add_alerts_to_active_conversation(
+            session, scope.tenant_id, scope.patient_id, outcomes
+        )
         await session.commit()
     await publish_alerts(c, scope.tenant_id, outcomes)
+    if conversation_id is not None:
+        await c.coordinator.publish(
+            f"conversation:{conversation_id}", {"kind": "alert_message", "count": len(outcomes)}
+        )
     return ReadingRecorded(
         reading=ReadingPublic.model_validate(record, from_attributes=True),
         plausibility=assessment.plausibility,

@@ -161,3 +161,28 @@ async def test_a_dangerous_reading_in_chat_alerts_the_manager_live(
     stored = (await client.get("/v1/alerts", params={"status": "open"})).json()
     assert stored, "the alert is stored for the manager's list too"
     assert "120" in turn["reply"] or "15" in turn["reply"]
+
+
+async def test_a_device_alert_reaches_the_conversation_the_patient_is_in(
+    client: httpx.AsyncClient,
+) -> None:
+    created = (await client.post("/v1/conversations", json={"patient_ref": "cgm-1"})).json()
+    cid, patient = created["id"], created["patient_id"]
+    await _say(client, cid, "你好")
+    from datetime import UTC, datetime, timedelta
+
+    measured = (datetime.now(UTC) - timedelta(minutes=2)).isoformat()
+    reading = {
+        "kind": "glucose",
+        "value": 2.6,
+        "unit": "mmol/L",
+        "meal_context": "night",
+        "measured_at": measured,
+        "source_device": "cgm",
+    }
+    response = await client.post(f"/v1/patients/{patient}/readings", json=reading)
+    assert response.status_code == 201, response.text
+    assert response.json()["alerts"], "a glucose of 2.6 raises an alert"
+    messages = (await client.get(f"/v1/conversations/{cid}")).json()["messages"]
+    alert_messages = [m for m in messages if m["turn_status"] == "alert"]
+    assert len(alert_messages) == 1 and "15" in alert_messages[0]["content"]
