@@ -22,6 +22,7 @@ from api.routes import (
     tools,
 )
 from api.services.records import seed_tenants
+from api.services.reminders import reminder_worker
 from core.settings import Settings, get_settings
 from guardrails.tenant_policy import tenant_policies
 
@@ -42,7 +43,8 @@ def create_app(
             async with container.sessions() as session:
                 await seed_tenants(session)
             app.state.container = container
-            yield
+            async with reminder_worker(container):
+                yield
 
     app = FastAPI(
         title="Health-manager agent",

@@ -6,8 +6,10 @@ or sent twice by two workers, so tasks are stored with ``reminders_scheduled = F
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 from api.container import Container
@@ -73,3 +75,45 @@ async def cancel_reminders(scheduler: ReminderScheduler, reminder_ids: Sequence[
             await scheduler.cancel(reminder_id)
         except Exception:  # best effort while another error is already on its way up
             log.warning("could not cancel reminder %s", reminder_id)
+
+
+def reminder_delivery(c: Container) -> Callable[[Reminder], Awaitable[None]]:
+    """Delivery of a due reminder: an event on the tenant's live channel (the mini-app's push
+    gateway and the managers' console subscribe to it)."""
+
+    async def deliver(reminder: Reminder) -> None:
+        await c.coordinator.publish(
+            f"tenant:{reminder.tenant_id}",
+            {
+                "kind": "reminder",
+                "reminder_id": reminder.id,
+                "task_id": reminder.task_id,
+                "patient_id": reminder.patient_id,
+                "due_at": reminder.due_at.isoformat(),
+                "payload": reminder.payload,
+            },
+        )
+
+    return deliver
+
+
+@asynccontextmanager
+async def reminder_worker(c: Container, poll_interval: float = 1.0) -> AsyncIterator[None]:
+    """Run the delivery worker for the app's lifetime when Redis is configured (several API
+    workers may run it at once: each due reminder is claimed by exactly one)."""
+    scheduler = reminder_scheduler(c)
+    if scheduler is None:
+        yield
+        return
+    stop = asyncio.Event()
+    task = asyncio.create_task(
+        scheduler.run_worker(reminder_delivery(c), stop, poll_interval=poll_interval)
+    )
+    try:
+        yield
+    finally:
+        stop.set()
+        try:
+            await asyncio.wait_for(task, timeout=10)
+        except Exception:  # the worker's own failure must not block shutdown
+            log.exception("reminder worker stopped with an error")

@@ -105,3 +105,30 @@ async def test_a_refused_plan_schedules_no_reminder(api: httpx.AsyncClient) -> N
     assert refused.status_code == 422
     assert await scheduler.client.zcard(scheduler.due_key) == due_before
     assert await count_rows(api, "tasks", patient_id=patient) == 0
+
+
+async def test_the_running_app_delivers_a_due_reminder_once(api: httpx.AsyncClient) -> None:
+    from tools.reminders import Reminder
+
+    c = container(api)
+    scheduler = reminder_scheduler(c)
+    assert scheduler is not None
+    received: list[dict[str, Any]] = []
+
+    async def listen() -> None:
+        async for event in c.coordinator.subscribe("tenant:default"):
+            if event.get("kind") == "reminder" and event.get("reminder_id") == "due-now":
+                received.append(event)
+                if len(received) == 1:
+                    return
+
+    listener = asyncio.create_task(listen())
+    await asyncio.sleep(0.2)
+    due = datetime.now(UTC) - timedelta(seconds=1)
+    await scheduler.schedule(
+        Reminder(id="due-now", due_at=due, payload={"title": "量血压"}, patient_id="p")
+    )
+    await asyncio.wait_for(listener, 10)
+    assert received[0]["payload"] == {"title": "量血压"}
+    await asyncio.sleep(1.5)  # a second poll must not deliver it again
+    assert await scheduler.get("due-now") is None
