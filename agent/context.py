@@ -11,17 +11,6 @@ from guardrails.tenant_policy import TenantPolicy, neutral_policy
 from tools.registry import ToolContext, ToolRegistry
 
 
-class RetrievedPassage(Protocol):
-    chunk_id: str
-    doc_id: str
-    title: str
-    source: str
-    year: int
-    section: str
-    text: str
-    score: float
-
-
 class Retrieval(Protocol):
     @property
     def passages(self) -> list[Any]: ...
@@ -30,7 +19,7 @@ class Retrieval(Protocol):
 
 
 class Retriever(Protocol):
-    def search(self, query: str, k: int = 5, *, language: str | None = None) -> Any: ...
+    def search(self, query: str, k: int = 5, *, language: str | None = None) -> Retrieval: ...
 
 
 EventSink = Callable[[str, dict[str, Any]], Awaitable[None]]

@@ -8,7 +8,6 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -58,7 +57,3 @@ def upgrade_database(url: str) -> None:
 
 async def upgrade_database_async(url: str) -> None:
     await asyncio.to_thread(upgrade_database, url)
-
-
-def sync_engine_of(engine: AsyncEngine) -> Engine:
-    return engine.sync_engine

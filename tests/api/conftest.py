@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
+import pytest_asyncio
 
+from tests.api.care_helpers import BACKENDS, app_on
 from tests.conftest import SettingsFactory, running_app
 from tests.helpers.services import plain_postgres_url, temporary_postgres_database
 
@@ -26,6 +29,20 @@ async def client(
 ) -> AsyncIterator[httpx.AsyncClient]:
     async with running_app(make_settings(**backend_overrides)) as api:
         yield api
+
+
+@pytest_asyncio.fixture(
+    scope="module",
+    loop_scope="module",
+    params=[BACKENDS[0], pytest.param(BACKENDS[1], marks=pytest.mark.integration)],
+)
+async def api(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, kb_index_dir: Path
+) -> AsyncIterator[httpx.AsyncClient]:
+    """One app per test module (on SQLite and on PostgreSQL), shared by its tests."""
+    name = request.module.__name__.rsplit(".", 1)[-1]
+    async with app_on(request.param, tmp_path_factory.mktemp(name), kb_index_dir) as client:
+        yield client
 
 
 async def new_conversation(client: httpx.AsyncClient, **body: object) -> str:

@@ -5,20 +5,15 @@ Each test runs on SQLite and (integration) on a fresh PostgreSQL database.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
-from pathlib import Path
 
 import httpx
 import pytest
-import pytest_asyncio
 
 from api.services.consents import consented_purposes
 from tests.api.care_helpers import (
-    BACKENDS,
     OTHER_TENANT,
     ZH,
-    app_on,
     container,
     count_rows,
     error_of,
@@ -27,18 +22,6 @@ from tests.api.care_helpers import (
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 WEARABLE = "insurance_pricing_wearable"
-
-
-@pytest_asyncio.fixture(
-    scope="module",
-    loop_scope="module",
-    params=[BACKENDS[0], pytest.param(BACKENDS[1], marks=pytest.mark.integration)],
-)
-async def api(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, kb_index_dir: Path
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with app_on(request.param, tmp_path_factory.mktemp("consents"), kb_index_dir) as client:
-        yield client
 
 
 async def test_patient_register_read_and_profile(api: httpx.AsyncClient) -> None:

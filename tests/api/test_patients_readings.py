@@ -8,20 +8,15 @@ coordinator carries the events here (real Redis pub/sub: test_patients_redis.py)
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 
 from tests.api.care_helpers import (
-    BACKENDS,
     OTHER_TENANT,
     ZH,
-    app_on,
     container,
     count_rows,
     error_of,
@@ -31,18 +26,6 @@ from tests.api.care_helpers import (
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 FAR_FUTURE = "2099-01-01T08:00:00+08:00"
 NAIVE = "timezone_required"
-
-
-@pytest_asyncio.fixture(
-    scope="module",
-    loop_scope="module",
-    params=[BACKENDS[0], pytest.param(BACKENDS[1], marks=pytest.mark.integration)],
-)
-async def api(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, kb_index_dir: Path
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with app_on(request.param, tmp_path_factory.mktemp("readings"), kb_index_dir) as client:
-        yield client
 
 
 def ago(**delta: float) -> str:

@@ -6,14 +6,11 @@ Each test runs on SQLite and (integration) on a fresh PostgreSQL database.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import select
@@ -22,7 +19,7 @@ from sqlalchemy.engine import Connection
 from api.services.turn_records import store_tool_records
 from core.db.care_models import AlertRecord, ReadingRecord
 from core.db.models import Base, Conversation
-from tests.api.care_helpers import BACKENDS, app_on, container, count_rows, new_patient
+from tests.api.care_helpers import container, count_rows, new_patient
 from tools.finance import PaymentPlanRequest, payment_plans
 from tools.readings import record_reading_tool
 from tools.registry import ToolContext
@@ -40,18 +37,6 @@ CARE_TABLES = {
     "tasks",
     "task_completions",
 }
-
-
-@pytest_asyncio.fixture(
-    scope="module",
-    loop_scope="module",
-    params=[BACKENDS[0], pytest.param(BACKENDS[1], marks=pytest.mark.integration)],
-)
-async def api(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, kb_index_dir: Path
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with app_on(request.param, tmp_path_factory.mktemp("storage"), kb_index_dir) as client:
-        yield client
 
 
 def _differences(connection: Connection) -> list[Any]:

@@ -7,21 +7,16 @@ Each test runs on SQLite and (integration) on a fresh PostgreSQL database.
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-import pytest_asyncio
 
 from tests.api.care_helpers import (
-    BACKENDS,
     OTHER_TENANT,
     ZH,
-    app_on,
     count_rows,
     error_of,
     new_patient,
@@ -32,18 +27,6 @@ EXERCISE = {
     "task_type": "exercise",
     "schedule": {"kind": "daily", "times": ["18:30"], "timezone": "Asia/Shanghai"},
 }
-
-
-@pytest_asyncio.fixture(
-    scope="module",
-    loop_scope="module",
-    params=[BACKENDS[0], pytest.param(BACKENDS[1], marks=pytest.mark.integration)],
-)
-async def api(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, kb_index_dir: Path
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with app_on(request.param, tmp_path_factory.mktemp("tasks"), kb_index_dir) as client:
-        yield client
 
 
 async def test_task_is_stored_with_next_occurrences(api: httpx.AsyncClient) -> None:

@@ -5,21 +5,16 @@ Each test runs on SQLite and (integration) on a fresh PostgreSQL database.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 from sqlalchemy import select
 
 from core.db.models import AuditEntry
 from tests.api.care_helpers import (
-    BACKENDS,
     OTHER_TENANT,
     ZH,
-    app_on,
     container,
     count_rows,
     error_of,
@@ -32,18 +27,6 @@ PSYCHIATRY = {
     "department": "psychiatry",
     "home_facility_id": "xs-qingshi-township",
 }
-
-
-@pytest_asyncio.fixture(
-    scope="module",
-    loop_scope="module",
-    params=[BACKENDS[0], pytest.param(BACKENDS[1], marks=pytest.mark.integration)],
-)
-async def api(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, kb_index_dir: Path
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with app_on(request.param, tmp_path_factory.mktemp("referrals"), kb_index_dir) as client:
-        yield client
 
 
 async def _audits(api: httpx.AsyncClient, entity_id: str) -> list[AuditEntry]:

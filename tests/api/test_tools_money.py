@@ -6,21 +6,16 @@ Each test runs on SQLite and (integration) on a fresh PostgreSQL database.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-import pytest_asyncio
 
 from tests.api.care_helpers import (
-    BACKENDS,
     OTHER_TENANT,
     ZH,
-    app_on,
     count_rows,
     error_of,
     new_patient,
@@ -31,18 +26,6 @@ D = Decimal
 PLAN = {"total_cost": "100000", "insurance_coverage_ratio": "0.6", "monthly_income": "5000"}
 APPLICANT: dict[str, Any] = {"age": 45, "sex": "male", "city_tier": 3}
 WEARABLE = {"avg_daily_steps": 11000, "days_covered": 60}
-
-
-@pytest_asyncio.fixture(
-    scope="module",
-    loop_scope="module",
-    params=[BACKENDS[0], pytest.param(BACKENDS[1], marks=pytest.mark.integration)],
-)
-async def api(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, kb_index_dir: Path
-) -> AsyncIterator[httpx.AsyncClient]:
-    async with app_on(request.param, tmp_path_factory.mktemp("money"), kb_index_dir) as client:
-        yield client
 
 
 async def test_payment_plan_is_computed_stored_and_audited(api: httpx.AsyncClient) -> None:
