@@ -62,3 +62,6 @@ class AgentState(TurnInput, total=False):
     """The final reply the patient sees."""
     status: Literal["completed", "held"]
     """``held`` while a human reviews the draft."""
+    safety_question_asked: bool
+    """The last reply asked the direct safety question (hopelessness without a plan); a "yes"
+    to it this turn means the crisis protocol. Carried across turns (not reset by ingest)."""

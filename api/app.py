@@ -40,6 +40,8 @@ def create_app(
         tenant_policies()  # loaded and validated once; a broken policy file stops the start
         async with build_container(settings, provider=provider, reviewer=reviewer) as container:
             await asyncio.to_thread(container.knowledge.ensure_index)
+            # The first turn must not pay for loading the red-flag exemplars.
+            await asyncio.to_thread(container.red_flags.detector)
             async with container.sessions() as session:
                 await seed_tenants(session)
             app.state.container = container

@@ -19,6 +19,7 @@ from core.settings import Settings
 from knowledge.service import KnowledgeService
 from tools.catalog import default_registry
 from tools.registry import ToolRegistry
+from tools.triage.semantic import SemanticLayer
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Container:
     reviewer: ReviewerProvider
     tools: ToolRegistry
     graph: Any
+    red_flags: SemanticLayer
 
 
 @asynccontextmanager
@@ -58,6 +60,7 @@ async def build_container(
                 reviewer=reviewer or make_reviewer(settings),
                 tools=default_registry(),
                 graph=build_graph(checkpointer=saver),
+                red_flags=SemanticLayer(knowledge.retriever),
             )
     finally:
         await coordinator.close()

@@ -40,12 +40,17 @@ class Card(BaseModel):
 class RedFlag(BaseModel):
     code: str
     evidence: str = ""
+    source: str = "rules"
+    """The layer that fired: ``rules``, ``semantic`` (exemplar match) or ``score`` (NEWS2)."""
 
 
 class Safety(BaseModel):
     triage_level: TriageLevel | None = None
     red_flags: list[RedFlag] = Field(default_factory=list)
     escalated: bool = False
+    crisis: Literal["intent", "distress"] | None = None
+    """Suicidal intent, a plan or self-harm (the crisis protocol, escalated), or hopelessness
+    without a plan (the direct safety question; the conversation is flagged for a human)."""
 
 
 class ReviewReason(BaseModel):

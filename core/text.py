@@ -17,55 +17,17 @@ Language = Literal["zh", "en"]
 
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
-# Cantonese function words and verbs mapped to Mandarin. Multi-character entries come first so
-# that the longest match wins; single characters are only those that never occur in Mandarin
-# medical text with another meaning.
-_CANTONESE = [
-    ("唔該", "请"),
-    ("唔该", "请"),
-    ("點樣", "怎样"),
-    ("点样", "怎样"),
-    ("乜嘢", "什么"),
-    ("乜野", "什么"),
-    ("咩嘢", "什么"),
-    ("咁樣", "这样"),
-    ("咁样", "这样"),
-    ("有冇", "有没有"),
-    ("係咪", "是不是"),
-    ("系咪", "是不是"),
-    ("唔係", "不是"),
-    ("唔系", "不是"),
-    ("嘅", "的"),
-    ("咗", "了"),
-    ("冇", "没有"),
-    ("啲", "些"),
-    ("佢哋", "他们"),
-    ("佢", "他"),
-    ("嘢", "东西"),
-    ("喺", "在"),
-    ("睇", "看"),
-    ("攞", "拿"),
-    ("咩", "什么"),
-    ("乜", "什么"),
-    ("唔", "不"),
-    ("係", "是"),
-    ("食藥", "吃药"),
-    ("食药", "吃药"),
-    ("食咗", "吃了"),
-    ("食飯", "吃饭"),
-    ("食饭", "吃饭"),
-    ("好痛", "很痛"),
-    ("我哋", "我们"),
-    ("你哋", "你们"),
-    ("而家", "现在"),
-    ("成日", "经常"),
-    ("瞓", "睡"),
-    ("嚟", "来"),
-    ("啱啱", "刚刚"),
-    ("琴日", "昨天"),
-    ("尋日", "昨天"),
-]
-_CANTONESE.sort(key=lambda pair: -len(pair[0]))
+CANTONESE_PATH = Path(__file__).with_name("data") / "cantonese.yaml"
+
+
+@lru_cache(maxsize=1)
+def cantonese_words() -> tuple[tuple[str, str], ...]:
+    """The Cantonese → Mandarin lexicon (``data/cantonese.yaml``), longest entries first."""
+    import yaml
+
+    raw = yaml.safe_load(CANTONESE_PATH.read_text(encoding="utf-8"))
+    pairs = [(str(k), str(v)) for k, v in raw["words"].items()]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
 
 
 @lru_cache(maxsize=1)
@@ -110,7 +72,7 @@ def normalise(text: str) -> str:
     """Canonical form for matching: NFKC, simplified, Cantonese to Mandarin, lower-case Latin,
     collapsed whitespace. Never use the result for display."""
     text = unicodedata.normalize("NFKC", text)
-    for source, target in _CANTONESE:
+    for source, target in cantonese_words():
         if source in text:
             text = text.replace(source, target)
     text = to_simplified(text)

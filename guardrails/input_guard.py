@@ -6,6 +6,7 @@ Emergencies short-circuit the turn: the 120/ER instruction goes out before anyth
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -13,12 +14,18 @@ from pydantic import BaseModel, Field
 from core.errors import ServiceError
 from core.schemas import RedFlag, Safety
 from core.text import Language
+from guardrails.crisis import answers_yes
 from guardrails.injection import detect_injection
 from guardrails.pii import redact
 from tools.triage.engine import triage
 from tools.triage.models import TriageRequest, TriageResult
+from tools.triage.semantic import SemanticVote
 
 log = logging.getLogger(__name__)
+
+_STATED_INTENT = "我想过自杀"
+"""What a "yes" to the safety question states; triaged with the message so the crisis reply and
+its flags come from the one rule book."""
 
 _MANAGER_NOTIFIED = {
     "zh": "我已同时通知您的健康管理师。",
@@ -32,14 +39,28 @@ class InputScreen(BaseModel):
     injection: bool = False
     safety: Safety = Field(default_factory=Safety)
     emergency_reply: str = ""
+    """The reply that goes out at once: the 120 instruction, or the crisis safety question."""
     triage: dict[str, Any] | None = None
     """The triage result behind an escalation (shown to the patient as the emergency card)."""
 
 
-def screen_input(text: str, language: Language) -> InputScreen:
+def screen_input(
+    text: str,
+    language: Language,
+    red_flags: Callable[[str], SemanticVote | None] | None = None,
+    *,
+    safety_question_asked: bool = False,
+) -> InputScreen:
+    """Screen one message. ``red_flags`` is the semantic layer; it sees the redacted text (the
+    same text retrieval embeds, so the turn computes one query embedding), the rules see the
+    whole original. ``safety_question_asked``: the last reply asked whether the patient has
+    thoughts of self-harm, and a "yes" now means the crisis protocol."""
     redaction = redact(text)
     injection = detect_injection(text, "user") is not None
-    safety, reply, result = _red_flags(text, language)
+    vote = _semantic_vote(red_flags, redaction.text)
+    safety, reply, result = _red_flags(text, language, vote)
+    if safety_question_asked and not safety.escalated and answers_yes(text):
+        safety, reply, result = _red_flags(f"{text}\n{_STATED_INTENT}", language, None)
     return InputScreen(
         redacted_text=redaction.text,
         pii_kinds=sorted({span.kind.value for span in redaction.spans}),
@@ -50,18 +71,37 @@ def screen_input(text: str, language: Language) -> InputScreen:
     )
 
 
-def _red_flags(text: str, language: Language) -> tuple[Safety, str, TriageResult | None]:
+def _semantic_vote(
+    red_flags: Callable[[str], SemanticVote | None] | None, text: str
+) -> SemanticVote | None:
+    if red_flags is None or not text.strip():
+        return None
     try:
-        result = triage(TriageRequest(text=text, language=language))
+        return red_flags(text)
+    except Exception:  # the rule layer still guards the turn
+        log.exception("semantic red-flag layer failed; rules only for this message")
+        return None
+
+
+def _red_flags(
+    text: str, language: Language, vote: SemanticVote | None
+) -> tuple[Safety, str, TriageResult | None]:
+    try:
+        result = triage(TriageRequest(text=text, language=language), semantic=vote)
     except ServiceError as exc:  # e.g. an implausible value: no red flag from the guard
         log.info("triage declined the message: %s", exc.instance_code)
         return Safety(), "", None
     if not result.red_flags:
         return Safety(), "", result
-    flags = [RedFlag(code=f.code, evidence="; ".join(f.evidence)) for f in result.red_flags]
+    flags = [
+        RedFlag(code=f.code, evidence="; ".join(f.evidence), source=f.source)
+        for f in result.red_flags
+    ]
     escalated = result.level == "emergency"
-    safety = Safety(triage_level=result.level, red_flags=flags, escalated=escalated)
-    if not escalated:
+    safety = Safety(
+        triage_level=result.level, red_flags=flags, escalated=escalated, crisis=result.crisis
+    )
+    if not escalated and result.crisis is None:
         return safety, "", result
     return safety, f"{result.advice}\n\n{_MANAGER_NOTIFIED[language]}", result
 

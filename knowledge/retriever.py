@@ -20,7 +20,7 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
-from core.errors import KnowledgeBaseError, ValidationFailed
+from core.errors import DependencyUnavailable, KnowledgeBaseError, ValidationFailed
 from core.text import detect_language, normalise
 from knowledge.analyzer import analyzer_version, tokenize
 from knowledge.bm25 import BM25Index
@@ -86,6 +86,21 @@ class Retriever:
 
     def clear_query_cache(self) -> None:
         self._embed_query.cache_clear()
+
+    @property
+    def embedder_name(self) -> str | None:
+        return self.embedder.name if self.vectors is not None and self.embedder else None
+
+    def query_vector(self, text: str) -> npt.NDArray[np.float32]:
+        """The (cached) query embedding of ``text``'s canonical form — the same vector a
+        search for ``text`` uses, so other layers that need it (red flags) cost nothing more."""
+        if self.embedder is None:
+            raise DependencyUnavailable(
+                "no embedding backend is configured",
+                message_zh="未配置向量模型",
+                field="embedding_backend",
+            )
+        return self._embed_query(normalise(text))
 
     def _embed_uncached(self, text: str) -> npt.NDArray[np.float32]:
         assert self.embedder is not None

@@ -30,6 +30,9 @@ class ToolContext:
     language: Language = "zh"
     consented_purposes: frozenset[str] = frozenset()
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    red_flags: Callable[[str], Any] | None = None
+    """The semantic red-flag layer (``SemanticLayer.vote``): text → ``SemanticVote`` or None.
+    Typed loosely here so the registry does not import the triage package."""
 
 
 @dataclass(frozen=True)

@@ -11,21 +11,26 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
 from agent.state import AgentState
 from guardrails.injection import Source, detect_injection
-from guardrails.input_guard import screen_input
+from guardrails.input_guard import InputScreen, screen_input
 
 log = logging.getLogger(__name__)
 
 
 async def guard_input(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     language = state.get("language", "zh")
-    screen = screen_input(state["user_text"], language)
+    screen = screen_input(
+        state["user_text"],
+        language,
+        runtime.context.tool_context.red_flags,
+        safety_question_asked=bool(state.get("safety_question_asked")),
+    )
     text, neutralised = neutralise_instructions(screen.redacted_text, language)
     update: dict[str, Any] = {
         "redacted_text": text,
@@ -33,24 +38,37 @@ async def guard_input(state: AgentState, runtime: Runtime[AgentContext]) -> dict
         "injection": screen.injection or neutralised,
         "safety": screen.safety.model_dump(),
         "messages": [{"role": "user", "content": text}],
+        "safety_question_asked": screen.safety.crisis == "distress",
     }
+    if screen.safety.crisis == "distress":
+        # Hopelessness without a plan: the direct safety question goes out now, a human is told.
+        update["draft"] = screen.emergency_reply
+        await _alert(runtime, "crisis_check", state, screen)
     if screen.safety.escalated:
         update["draft"] = screen.emergency_reply
         update["pending_intent"] = None
         title = "立即拨打120" if language == "zh" else "Call 120 now"
         update["cards"] = [{"type": "emergency", "title": title, "data": screen.triage or {}}]
-        try:
-            await runtime.context.emit(
-                "escalation",
-                {
-                    "message_id": state["message_id"],
-                    "red_flags": [f.code for f in screen.safety.red_flags],
-                    "triage_level": screen.safety.triage_level,
-                },
-            )
-        except Exception:  # an alert failure must never delay the 120 instruction
-            log.exception("manager alert could not be published")
+        await _alert(runtime, "escalation", state, screen)
     return update
+
+
+async def _alert(
+    runtime: Runtime[AgentContext], kind: str, state: AgentState, screen: InputScreen
+) -> None:
+    try:
+        await runtime.context.emit(
+            kind,
+            {
+                "message_id": state["message_id"],
+                "red_flags": [f.code for f in screen.safety.red_flags],
+                "sources": sorted({f.source for f in screen.safety.red_flags}),
+                "triage_level": screen.safety.triage_level,
+                "crisis": screen.safety.crisis,
+            },
+        )
+    except Exception:  # an alert failure must never delay the 120 instruction
+        log.exception("manager alert could not be published")
 
 
 _REPORT_MARKERS = re.compile(
@@ -74,5 +92,8 @@ def neutralise_instructions(text: str, language: str) -> tuple[str, bool]:
     return "".join(kept), kept != pieces
 
 
-def route_after_guard(state: AgentState) -> str:
-    return "respond" if state.get("safety", {}).get("escalated") else "retrieve"
+def route_after_guard(state: AgentState) -> Literal["respond", "retrieve"]:
+    safety = state.get("safety", {})
+    if safety.get("escalated") or safety.get("crisis") == "distress":
+        return "respond"
+    return "retrieve"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from agent.context import AgentContext, EventSink, ReviewSink
 from api.container import Container
 from core.text import Language
@@ -24,6 +26,7 @@ def build_agent_context(
     banned phrases and which PII kinds a reply may echo.
     """
     policy = tenant_policies().for_tenant(tool_context.tenant_id)
+    tool_context = replace(tool_context, red_flags=c.red_flags.vote)
     context = AgentContext(
         provider=c.provider,
         reviewer=c.reviewer,

@@ -217,6 +217,19 @@ async def acknowledge_alert(
         return alert_public(record)
 
 
+_EMERGENCY = {
+    "zh": "患者在对话中出现急症信号（{flags}），已提示立即拨打120，请尽快联系患者。",
+    "en": "Emergency signs in the conversation ({flags}); the patient was told to call 120. "
+    "Contact the patient now.",
+}
+_CRISIS_CHECK = {
+    "zh": "患者表达了绝望或轻生相关的情绪（{flags}），已直接询问自伤想法并提供120和12356，"
+    "请尽快人工联系并评估。",
+    "en": "The patient expressed hopelessness ({flags}); the safety question was asked and 120 "
+    "and 12356 were given. Please reach out and assess in person soon.",
+}
+
+
 def add_escalation_alert(
     session: AsyncSession,
     *,
@@ -226,22 +239,22 @@ def add_escalation_alert(
     red_flags: Sequence[str],
     reply: str,
     rules_version: int,
+    crisis: str | None = None,
 ) -> AlertOutcome:
-    """A stored, critical alert for a conversation the input guard escalated (120 given)."""
+    """A stored alert for a conversation the input guard escalated (120 given, critical) or
+    flagged for a human after the direct safety question (``crisis="distress"``, high)."""
     now = datetime.now(UTC)
     flags = ", ".join(red_flags) or "emergency"
+    messages = _CRISIS_CHECK if crisis == "distress" else _EMERGENCY
     record = AlertRecord(
         tenant_id=tenant_id, patient_id=patient_id, reading_id=None,
-        rule_code="conversation_emergency", severity="critical", kind="conversation",
+        rule_code="conversation_crisis_check" if crisis == "distress" else "conversation_emergency",
+        severity="high" if crisis == "distress" else "critical", kind="conversation",
         dedupe_key=f"{patient_id}:escalation:{message_id}", status="open", count=1,
         first_seen=now, last_seen=now,
         values={},
         patient_message={"zh": reply, "en": reply},
-        manager_message={
-            "zh": f"患者在对话中出现急症信号（{flags}），已提示立即拨打120，请尽快联系患者。",
-            "en": f"Emergency signs in the conversation ({flags}); the patient was told to "
-            "call 120. Contact the patient now.",
-        },
+        manager_message={lang: text.format(flags=flags) for lang, text in messages.items()},
         fact_ids=[], rules_version=rules_version,
     )  # fmt: skip
     session.add(record)

@@ -3,6 +3,7 @@ status lifecycle (created -> sent -> accepted -> completed / cancelled), every c
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +23,8 @@ from tools.triage import TriageRequest, TriageResult, triage
 
 async def run_triage(c: Container, tenant_id: str, body: TriageRequest) -> TriageResult:
     """Triage is not stored; the audit entry keeps the outcome, never the text."""
-    result = triage(body)
+    vote = await asyncio.to_thread(c.red_flags.vote, body.text)
+    result = await asyncio.to_thread(triage, body, vote)
     async with c.sessions() as session:
         audit(
             session,
@@ -31,7 +33,11 @@ async def run_triage(c: Container, tenant_id: str, body: TriageRequest) -> Triag
             action="triage_run",
             entity_type="triage",
             entity_id=new_id(),
-            details={"level": result.level, "red_flags": [f.code for f in result.red_flags]},
+            details={
+                "level": result.level,
+                "red_flags": [f.code for f in result.red_flags],
+                "sources": sorted({f.source for f in result.red_flags}),
+            },
         )
         await session.commit()
     return result

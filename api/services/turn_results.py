@@ -137,7 +137,7 @@ async def persist_turn(
             entity_id=item.id,
             details={"reasons": [r.code for r in result.review.reasons]},
         )
-    if result.safety.escalated:
+    if result.safety.escalated or result.safety.crisis == "distress":
         emergency = next((c for c in result.cards if c.type == "emergency"), None)
         alerts.append(
             add_escalation_alert(
@@ -148,16 +148,21 @@ async def persist_turn(
                 red_flags=[f.code for f in result.safety.red_flags],
                 reply=result.reply,
                 rules_version=int(emergency.data.get("rules_version", 0)) if emergency else 0,
+                crisis=result.safety.crisis,
             )
         )
         audit(
             session,
             tenant_id=conversation.tenant_id,
             actor="guard",
-            action="escalated",
+            action="escalated" if result.safety.escalated else "crisis_flagged",
             entity_type="message",
             entity_id=reply.id,
-            details={"red_flags": [f.code for f in result.safety.red_flags]},
+            details={
+                "red_flags": [f.code for f in result.safety.red_flags],
+                "sources": sorted({f.source for f in result.safety.red_flags}),
+                "crisis": result.safety.crisis,
+            },
         )
     audit(
         session,

@@ -25,7 +25,12 @@ async def test_guideline_question_is_answered_with_citations_and_review(
     assert {"doc_id", "title", "source", "section", "year"} <= citation.keys()
     assert "5" in turn["reply"]  # the guideline's 5 g, quoted from the cited passage
     assert turn["review"]["verdict"] == "approve"
-    assert turn["safety"] == {"triage_level": None, "red_flags": [], "escalated": False}
+    assert turn["safety"] == {
+        "triage_level": None,
+        "red_flags": [],
+        "escalated": False,
+        "crisis": None,
+    }
 
 
 async def test_greeting_and_history(client: httpx.AsyncClient) -> None:

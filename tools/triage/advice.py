@@ -7,7 +7,7 @@ import re
 from core.text import Language
 from knowledge.facts import fact_value
 from tools.triage.matching import Facts, FiredRule
-from tools.triage.models import Level
+from tools.triage.models import CrisisKind, Level
 from tools.triage.rulebook import CompiledRulebook, Localised
 
 _FACT_SLOT = re.compile(r"\{([a-z0-9_]+(?:\.[a-z0-9_]+)+)\}")
@@ -21,10 +21,21 @@ def _text(localised: Localised, language: Language) -> str:
 
 
 def build_advice(
-    book: CompiledRulebook, level: Level, top: list[FiredRule], facts: Facts, language: Language
+    book: CompiledRulebook,
+    level: Level,
+    top: list[FiredRule],
+    facts: Facts,
+    language: Language,
+    *,
+    crisis: CrisisKind | None = None,
 ) -> list[str]:
     """Steps in order: the level's instruction first (120 for emergencies), then what the
-    matched rules add, then a re-measure request for readings that cannot be real."""
+    matched rules add, then a re-measure request for readings that cannot be real. A crisis
+    gets the crisis protocol's steps instead (danger → 120/110, the hotline, not alone)."""
+    if crisis is not None:
+        protocol = book.book.crisis
+        lines = protocol.intent if crisis == "intent" else protocol.distress
+        return [_text(line, language) for line in lines]
     steps = [_text(book.book.level_advice[level], language)]
     for fired in top:
         if fired.rule.advice is not None:

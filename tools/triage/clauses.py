@@ -65,6 +65,17 @@ _HYPOTHETICAL_PRE = re.compile(
     r"|\b(?:if|what if|in case|prevent\w*|what (?:are|is)|risk of|learn about|know about"
     r"|worried about getting|afraid of getting|chance of|reduce)\b"
 )
+# A clause that asks for knowledge rather than telling of a symptom ("心梗和心绞痛有什么区别",
+# "BE-FAST口诀是什么意思", "how do you tell if a headache is serious"). Its mentions are
+# hypothetical unless the clause also tells of something happening now.
+_INFO_QUESTION = re.compile(
+    r"区别|差别|不同之处|什么意思|啥意思|口诀|怎么(?:判断|识别|区分|分辨|鉴别|看出)|如何(?:判断|识别|区分)"
+    r"|(?:有|有些|有哪些|是)什么(?:症状|表现|征兆)|(?:症状|表现|征兆)(?:有哪些|是什么)|标准是|科普"
+    r"|提前(?:准备|了解)|备着|以防万一|急救(?:知识|培训|课)|怎么急救"
+    r"|\b(?:difference between|what(?:'s| is) the difference|how (?:do|can|would) (?:you|i|we|one) "
+    r"(?:tell|know|recogni[sz]e|spot)|what does [^,.?]{0,30} mean|warning signs of|signs of a"
+    r"|symptoms of a|first aid|training|course)\b"
+)
 _HYPOTHETICAL_POST = re.compile(
     r"^.{0,4}(?:的症状|的表现|的征兆|的前兆|的信号|有哪些|是什么|有什么症状|怎么预防|如何预防|的预防"
     r"|的风险|前兆)"
@@ -86,9 +97,10 @@ _PRESENT = re.compile(
     r"|\b\d+\s?(?:min|mins|minutes|hr|hrs|hours|h|days|d)\b"
 )
 _OTHER_PERSON = re.compile(
-    r"(?:朋友|同事|邻居|同学|别人|他人|熟人|网友|室友|老板|领导|病友)(?!家)|新闻|电视"
+    r"(?:朋友|同事|邻居|同学|别人|他人|熟人|网友|室友|老板|领导|病友)(?!家)|新闻|电视|电影|电视剧|(?:这|一|那)部剧|追剧|看剧"
+    r"|主角|角色|小说|报道|文章|视频里"
     r"|\b(?:friend|colleague|coworker|co-worker|neighbou?r|classmate|roommate|someone|somebody"
-    r"|boss|a guy|a lady|people)\b"
+    r"|boss|a guy|a lady|people|news|movie|film|the show|series|character|article|documentary)\b"
 )
 _FAMILY = re.compile(
     r"爸|妈|父亲|母亲|老公|老婆|丈夫|妻子|爱人|儿子|女儿|孩子|小孩|宝宝|婴儿|bb|老人|爷爷|奶奶|外公"
@@ -100,6 +112,25 @@ _SELF = re.compile(r"我|本人|\b(?:i|i'm|im|i've|me|my)\b")
 
 _WINDOW_ZH = 12
 _WINDOW_EN = 60
+_MAX_CLAUSE = 160
+"""Longer clauses are cut at a space or comma near this length: every mention's tense and
+negation analysis looks only inside its clause, so bounding the clause keeps triage linear in
+the length of the message (one 16,000-character run-on sentence took 20 s before)."""
+_SOFT_BREAK = re.compile(r"[ ,，、]")
+
+
+def _bounded(piece: str) -> list[str]:
+    if len(piece) <= _MAX_CLAUSE:
+        return [piece]
+    parts: list[str] = []
+    while len(piece) > _MAX_CLAUSE:
+        cut = max(
+            (m.start() for m in _SOFT_BREAK.finditer(piece, _MAX_CLAUSE // 2, _MAX_CLAUSE)),
+            default=_MAX_CLAUSE,
+        )
+        parts.append(piece[: cut + 1])
+        piece = piece[cut + 1 :]
+    return [*parts, piece]
 
 
 @dataclass(frozen=True)
@@ -127,7 +158,7 @@ def split_clauses(normalised: str) -> list[Clause]:
     episode_past = False
     for sentence in re.split(r"[。.!?！？\n](?!\d)", normalised):
         episode_past = False
-        for piece in _SPLIT.split(sentence):
+        for piece in (part for raw in _SPLIT.split(sentence) for part in _bounded(raw)):
             text = piece.strip(" ,")
             if not text:
                 continue
@@ -198,7 +229,11 @@ def mention_counts(
     chinese = bool(re.search(r"[\u4e00-\u9fff]", clause.text[start:end]))
     if _is_negated(prefix, chinese):
         return False
-    hypothetical = _HYPOTHETICAL_PRE.search(prefix) or _HYPOTHETICAL_POST.search(clause.text[end:])
+    hypothetical = (
+        _HYPOTHETICAL_PRE.search(prefix)
+        or _HYPOTHETICAL_POST.search(clause.text[end:])
+        or (not clause.present and _INFO_QUESTION.search(clause.text))
+    )
     if hypothetical and not hypothetical_counts:
         return False
     after = clause.text[end : end + 2]

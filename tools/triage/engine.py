@@ -18,6 +18,7 @@ from tools.triage.matching import Facts, FiredRule, find_conditions, find_terms,
 from tools.triage.measurements import read_measurements
 from tools.triage.models import (
     LEVEL_RANK,
+    CrisisKind,
     Department,
     FacilityLevel,
     Level,
@@ -27,11 +28,16 @@ from tools.triage.models import (
 )
 from tools.triage.profile import build_profile
 from tools.triage.rulebook import CompiledRulebook, load_rulebook
+from tools.triage.scores import news2_score, score_flags
+from tools.triage.semantic import SemanticVote
 from tools.triage.spelling import correct_spelling
 
 logger = logging.getLogger(__name__)
 
 _DEFAULT_LEVEL: Level = "routine"
+# "check了一下bp 190/125，headache很厉害": English words inside Chinese text get spaces around them,
+# so the rules' word boundaries hold (a CJK character is a word character to ``\b``).
+_SCRIPT_BOUNDARY = re.compile(r"(?<=[\u4e00-\u9fff])(?=[a-z])|(?<=[a-z])(?=[\u4e00-\u9fff])")
 _DEFAULT_DEPARTMENT = "general_practice"
 _DURATION = re.compile(
     r"\d+\s*(?:个)?(?:分钟|小时|钟头|天|日|周|星期|礼拜|月|年)|[一二两三四五六七八九十几半多]+\s*(?:个)?"
@@ -53,12 +59,28 @@ def _facility(book: CompiledRulebook, level: Level, top: FiredRule | None) -> Fa
     return department.urgent_facility if level == "urgent" else department.routine_facility
 
 
-def _confidence(level: Level, fired: list[FiredRule], facts: Facts, duration_known: bool) -> float:
-    if not fired:
+def _department(level: Level, top: list[FiredRule], semantic: SemanticVote | None) -> str:
+    if top:
+        return top[0].rule.department
+    if semantic is not None and semantic.level == level and semantic.category is not None:
+        return semantic.department
+    return _DEFAULT_DEPARTMENT
+
+
+def _confidence(
+    level: Level,
+    fired: list[FiredRule],
+    findings: list[RedFlag],
+    facts: Facts,
+    duration_known: bool,
+) -> float:
+    if not findings:
         return 0.3
     if level == "emergency":
-        codes = {item.rule.code for item in fired if item.rule.level == "emergency"}
+        codes = {flag.code for flag in findings if flag.level == "emergency"}
         return 0.95 if len(codes) > 1 else 0.9
+    if not fired:
+        return 0.6
     score = 0.8
     if facts.profile.age_months is None:
         score -= 0.1
@@ -69,7 +91,7 @@ def _confidence(level: Level, fired: list[FiredRule], facts: Facts, duration_kno
     return round(max(score, 0.35), 2)
 
 
-def _findings(fired: list[FiredRule]) -> list[RedFlag]:
+def _findings(fired: list[FiredRule], extra: list[RedFlag]) -> list[RedFlag]:
     merged: dict[str, RedFlag] = {}
     for item in fired:
         code = item.rule.code
@@ -77,14 +99,40 @@ def _findings(fired: list[FiredRule]) -> list[RedFlag]:
             merged[code].evidence.extend(e for e in item.evidence if e not in merged[code].evidence)
         else:
             merged[code] = RedFlag(code=code, level=item.rule.level, evidence=list(item.evidence))
+    for flag in extra:
+        if flag.code not in merged or LEVEL_RANK[flag.level] > LEVEL_RANK[merged[flag.code].level]:
+            merged[flag.code] = flag
     return sorted(merged.values(), key=lambda flag: -LEVEL_RANK[flag.level])
 
 
-def triage(request: TriageRequest) -> TriageResult:
-    """Decide how urgent a complaint is, where to go, and what to do now."""
+def _semantic_flags(vote: SemanticVote | None) -> list[RedFlag]:
+    if vote is None or vote.category is None or vote.level is None:
+        return []
+    evidence = f"≈ {vote.exemplar} ({vote.score:.3f}; look-alike {vote.negative_score:.3f})"
+    return [RedFlag(code=vote.category, level=vote.level, evidence=[evidence], source="semantic")]
+
+
+def _crisis(book: CompiledRulebook, findings: list[RedFlag]) -> CrisisKind | None:
+    codes = {flag.code for flag in findings}
+    protocol = book.book.crisis
+    if codes & protocol.intent_codes:
+        return "intent"
+    if codes & protocol.distress_codes:
+        return "distress"
+    return None
+
+
+def triage(request: TriageRequest, semantic: SemanticVote | None = None) -> TriageResult:
+    """Decide how urgent a complaint is, where to go, and what to do now.
+
+    ``semantic`` is the exemplar layer's vote on the same text (``tools.triage.semantic``):
+    both layers vote and the most urgent level wins; each finding names the layer that fired.
+    """
     book = load_rulebook()
     spelling = book.book.spelling
-    normalised = correct_spelling(normalise(request.text), spelling.keywords, spelling.protected)
+    normalised = correct_spelling(
+        _SCRIPT_BOUNDARY.sub(" ", normalise(request.text)), spelling.keywords, spelling.protected
+    )
     language = request.language or detect_language(request.text)
     clauses = split_clauses(normalised)
     facts = Facts(
@@ -96,19 +144,18 @@ def triage(request: TriageRequest) -> TriageResult:
         profile=build_profile(request, normalised),
     )
     fired = fire_rules(book, facts)
+    findings = _findings(fired, _semantic_flags(semantic) + score_flags(facts))
     level: Level = max(
-        (f.rule.level for f in fired), key=LEVEL_RANK.__getitem__, default=_DEFAULT_LEVEL
+        (f.level for f in findings), key=LEVEL_RANK.__getitem__, default=_DEFAULT_LEVEL
     )
+    if level == "routine" and any(f.rule.settles for f in fired):
+        level = "self_care"
     top = [f for f in fired if f.rule.level == level]
-    department_code = (
-        "emergency"
-        if level == "emergency"
-        else (top[0].rule.department if top else _DEFAULT_DEPARTMENT)
-    )
+    department_code = "emergency" if level == "emergency" else _department(level, top, semantic)
     spec = book.book.departments[department_code]
     duration_known = bool(_DURATION.search(normalised))
-    findings = _findings(fired)
-    steps = build_advice(book, level, top, facts, language)
+    crisis = _crisis(book, findings)
+    steps = build_advice(book, level, top, facts, language, crisis=crisis)
     logger.debug("triage level=%s rules=%s", level, [f.rule.code for f in fired])
     return TriageResult(
         level=level,
@@ -119,9 +166,11 @@ def triage(request: TriageRequest) -> TriageResult:
         call_emergency=level == "emergency",
         advice=("" if language == "zh" else " ").join(steps),
         advice_steps=steps,
-        confidence=_confidence(level, fired, facts, duration_known),
+        confidence=_confidence(level, fired, findings, facts, duration_known),
         language=language,
         follow_up_questions=build_questions(book, level, fired, facts, language, duration_known),
         measurements=facts.measurements,
+        crisis=crisis,
+        news2=news2_score(facts),
         rules_version=book.book.version,
     )

@@ -38,6 +38,16 @@ _GLUCOSE = re.compile(
     r"|\bcgm)[^\d]{0,14}(\d{1,3}(?:\.\d+)?)\s*(mmol/l|mmol|mg/dl|mg)?"
 )
 _HEART_RATE = re.compile(r"(?:心率|脉搏|心跳|\bhr\b|heart rate|pulse(?! ox))[^\d]{0,8}(\d{2,3})")
+_RESPIRATORY_RATE = re.compile(
+    r"(?:呼吸频率|呼吸次数|\brr\b|\bresp(?:iratory)? rate|\brespirations?|breathing rate)"
+    r"[^\d]{0,8}(\d{1,2})(?!\d)"
+    r"|呼吸[^\d,，]{0,3}(\d{1,2})\s*次"
+    r"|(?<!\d)(\d{1,2})\s*breaths?\s*(?:/|per|a)\s*min"
+)
+_OXYGEN = re.compile(
+    r"吸氧|鼻导管|面罩给氧|在家用氧|制氧机|\bon (?:\d+\s*l(?:/min)? )?(?:oxygen|o2)\b"
+    r"|(?:\d+\s*l(?:/min)?|supplemental) (?:oxygen|o2)|nasal cannula|home oxygen"
+)
 _INR = re.compile(r"\binr[^\d]{0,24}(\d{1,2}(?:\.\d+)?)")
 _WEIGHT_GAIN = re.compile(
     r"(?:涨|长|增加|增|重了|多了|胖了|gained?|up|put on|increased? by)\s*了?\s*(?:by\s*)?"
@@ -113,6 +123,9 @@ def read_measurements(
         add("glucose_mmol", value, f"glucose {match.group(1)} {match.group(2) or ''}".strip())
     for match in _HEART_RATE.finditer(normalised):
         add("heart_rate", float(match.group(1)), f"heart rate {match.group(1)}")
+    for match in _RESPIRATORY_RATE.finditer(normalised):
+        raw = match.group(1) or match.group(2) or match.group(3)
+        add("respiratory_rate", float(raw), f"respiratory rate {raw}")
     for match in _INR.finditer(normalised):
         add("inr", float(match.group(1)), f"INR {match.group(1)}")
 
@@ -127,7 +140,7 @@ def read_measurements(
     hypo_limit = fact_value("glucose.hypo.level1")
     chosen: dict[str, float] = {}
     for name, values in found.items():
-        if name in ("spo2",):
+        if name == "spo2":
             chosen[name] = min(values)
         elif name == "glucose_mmol":
             chosen[name] = min(values) if min(values) < hypo_limit else max(values)
@@ -136,5 +149,9 @@ def read_measurements(
     chosen.update(caller)
     gain_kg, gain_days = _weight_gain(normalised)
     return Measurements(
-        **chosen, weight_gain_kg=gain_kg, weight_gain_days=gain_days, implausible=implausible
+        **chosen,
+        on_oxygen=bool(_OXYGEN.search(normalised)),
+        weight_gain_kg=gain_kg,
+        weight_gain_days=gain_days,
+        implausible=implausible,
     )

@@ -58,6 +58,7 @@ class Vitals(BaseModel):
     temperature_c: float | None = Field(None, description="body temperature, °C")
     spo2: float | None = Field(None, description="oxygen saturation, %")
     heart_rate: float | None = Field(None, description="beats per minute")
+    respiratory_rate: float | None = Field(None, description="breaths per minute")
 
     @field_validator("*")
     @classmethod
@@ -136,10 +137,18 @@ class TriageRequest(BaseModel):
         return value
 
 
+RedFlagSource = Literal["rules", "semantic", "score"]
+
+
 class RedFlag(BaseModel):
     code: str
     level: Level
     evidence: list[str] = Field(description="the words (normalised) that triggered the flag")
+    source: RedFlagSource = Field(
+        "rules",
+        description="which layer fired: the rule book, the semantic exemplar match, or a "
+        "clinical score (NEWS2)",
+    )
 
 
 class Department(BaseModel):
@@ -157,12 +166,17 @@ class Measurements(BaseModel):
     temperature_c: float | None = None
     spo2: float | None = None
     heart_rate: float | None = None
+    respiratory_rate: float | None = None
+    on_oxygen: bool = False
     inr: float | None = None
     weight_gain_kg: float | None = None
     weight_gain_days: float | None = None
     implausible: list[str] = Field(
         default_factory=list, description="readings that cannot be real; ask to re-measure"
     )
+
+
+CrisisKind = Literal["intent", "distress"]
 
 
 class TriageResult(BaseModel):
@@ -180,4 +194,10 @@ class TriageResult(BaseModel):
     language: Language
     follow_up_questions: list[str]
     measurements: Measurements
+    crisis: CrisisKind | None = Field(
+        None,
+        description="intent: suicidal intent, a plan or self-harm (the crisis protocol); "
+        "distress: hopelessness without a stated plan (ask the safety question)",
+    )
+    news2: int | None = Field(None, description="NEWS2 aggregate from the vitals given, adults")
     rules_version: int

@@ -29,6 +29,7 @@ VitalName = Literal[
     "temperature_c",
     "spo2",
     "heart_rate",
+    "respiratory_rate",
     "inr",
     "weight_gain_kg",
     "weight_gain_days",
@@ -69,6 +70,11 @@ class Rule(BaseModel):
     advice: Localised | None = None
     ask: list[str] = Field(default_factory=list)
     facility: FacilityLevel | None = None
+    settles: bool = Field(
+        False,
+        description="a self-limiting pattern: when the most urgent finding is only routine, "
+        "the result settles to self_care (with the signs that should bring the patient back)",
+    )
 
 
 class Term(BaseModel):
@@ -97,11 +103,22 @@ class DepartmentSpec(BaseModel):
     urgent_facility: FacilityLevel = "county"
 
 
+class CrisisProtocol(BaseModel):
+    """What a crisis reply says, in order (WHO mhGAP 2016; the 12356 hotline, NHC 2025)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    intent_codes: frozenset[str] = Field(description="flags that mean intent, a plan or self-harm")
+    distress_codes: frozenset[str] = Field(description="hopelessness without a stated plan")
+    intent: list[Localised] = Field(description="immediate danger → 120/110, hotline, not alone")
+    distress: list[Localised] = Field(description="the direct, caring safety question")
+
+
 class Rulebook(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     version: int
     departments: dict[str, DepartmentSpec]
     level_advice: dict[Level, Localised]
+    crisis: CrisisProtocol
     remeasure_advice: Localised
     questions: dict[str, Localised]
     plausibility: dict[VitalName, tuple[float, float]]

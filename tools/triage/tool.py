@@ -13,8 +13,9 @@ def triage_symptoms(args: TriageRequest, ctx: ToolContext) -> TriageResult:
     facility level fits, what to do now, and which questions would change the answer.
     Never a diagnosis. Pass the patient's own words as ``text``; add age, sex, pregnancy,
     known conditions and measured vitals when known."""
-    del ctx  # the answer language follows the text unless ``language`` is given
-    return triage(args)
+    # The answer language follows the text unless ``language`` is given.
+    vote = ctx.red_flags(args.text) if ctx.red_flags is not None else None
+    return triage(args, semantic=vote)
 
 
 triage_tool: ToolSpec[TriageRequest, TriageResult] = ToolSpec(

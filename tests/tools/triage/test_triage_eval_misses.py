@@ -148,8 +148,11 @@ def test_fever_with_sleepiness_is_urgent_not_emergency() -> None:
 
 def test_only_method_questions_count_when_hypothetical() -> None:
     terms = load_rulebook().book.terms
+    # Asking for a lethal amount is itself the warning sign; an education question is
+    # itself the (self-care) request. Nothing else counts when framed hypothetically.
     assert [name for name, term in terms.items() if term.counts_when_hypothetical] == [
-        "suicide_method"
+        "suicide_method",
+        "education",
     ]
 
 

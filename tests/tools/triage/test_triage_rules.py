@@ -70,7 +70,12 @@ def test_emergency_rules_fire_with_evidence(
     flag = next(flag for flag in result.red_flags if flag.code == code)
     assert flag.evidence and all(word for word in flag.evidence)
     first = result.advice_steps[0]
-    assert first.startswith("请立即拨打120") or first.startswith("Call 120")
+    if result.crisis == "intent":
+        # The crisis protocol: immediate danger → 120 in the first step, then the hotline.
+        assert "120" in first
+        assert "12356" in result.advice_steps[1]
+    else:
+        assert first.startswith("请立即拨打120") or first.startswith("Call 120")
     assert result.advice.startswith(first)
     assert result.follow_up_questions == []
 
@@ -139,7 +144,8 @@ def test_advice_follows_the_language_of_the_text() -> None:
 def test_rule_book_is_versioned_and_rejects_unknown_references(tmp_path: Path) -> None:
     assert load_rulebook().book.version >= 1
     broken = RULES_PATH.read_text(encoding="utf-8").replace(
-        "requires: [[suicide, harm_others, suicide_method]]", "requires: [[suicide, no_such_term]]"
+        "requires: [[suicide, harm_others, suicide_method, suicide_plan]]",
+        "requires: [[suicide, no_such_term]]",
     )
     path = tmp_path / "rules.yaml"
     path.write_text(broken, encoding="utf-8")

@@ -42,8 +42,14 @@ def test_scenario_7_low_mood_in_a_county_without_psychiatry() -> None:
     assert plan.escalated is True
     assert plan.facility is not None and plan.facility.level == "tertiary"
     assert plan.remote_consultation is not None
-    crisis = triage(TriageRequest(text="我心情低落好几个星期了，有时候觉得活着没意思"))
-    assert crisis.level == "emergency"
+    # Passive ideation without a plan: the direct, caring safety question (WHO mhGAP 2016),
+    # with 120 and the 12356 hotline named; a stated plan or intent is the crisis protocol.
+    distress = triage(TriageRequest(text="我心情低落好几个星期了，有时候觉得活着没意思"))
+    assert (distress.level, distress.crisis) == ("urgent", "distress")
+    assert "distress_ambiguous" in {flag.code for flag in distress.red_flags}
+    assert "有没有想过伤害自己" in distress.advice and "12356" in distress.advice
+    crisis = triage(TriageRequest(text="我心情低落好几个星期了，活着没意思，不想活了"))
+    assert (crisis.level, crisis.crisis) == ("emergency", "intent")
     assert "suicide_risk" in {flag.code for flag in crisis.red_flags}
 
 
