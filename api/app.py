@@ -9,16 +9,20 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from agent.llm.base import ChatProvider, ReviewerProvider
+from api.auth import describe_access
 from api.container import build_container
 from api.errors import install_error_handlers
+from api.request_audit import RequestAuditMiddleware
 from api.routes import (
     alerts,
+    auth,
     conversations,
     health,
     knowledge,
     patients,
     referrals,
     review_queue,
+    tenants,
     tools,
 )
 from api.services.records import seed_tenants
@@ -60,4 +64,8 @@ def create_app(
     for router in (tools.router, patients.router, referrals.router, alerts.router):
         app.include_router(router)
     app.include_router(review_queue.router)
+    app.include_router(auth.router)
+    app.include_router(tenants.router)
+    describe_access(app)
+    app.add_middleware(RequestAuditMiddleware)
     return app

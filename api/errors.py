@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.deps import get_language
+from api.request_context import get_language
 from core.errors import ServiceError
 
 log = logging.getLogger(__name__)

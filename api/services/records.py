@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.principals import current_principal
 from core.db.models import AuditEntry, Patient, Tenant
 from core.errors import NotFound
 
@@ -23,10 +24,13 @@ def audit(
     entity_id: str,
     details: dict[str, Any] | None = None,
 ) -> None:
+    """Append an audit entry; it names the request's authenticated principal, when there is one."""
+    principal = current_principal.get()
     session.add(
         AuditEntry(
             tenant_id=tenant_id,
             actor=actor,
+            principal=principal.label if principal is not None else None,
             action=action,
             entity_type=entity_type,
             entity_id=entity_id,
