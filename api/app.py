@@ -58,14 +58,18 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    app.include_router(health.router)
-    app.include_router(conversations.router)
-    app.include_router(knowledge.router)
-    for router in (tools.router, patients.router, referrals.router, alerts.router):
-        app.include_router(router)
-    app.include_router(review_queue.router)
-    app.include_router(auth.router)
-    app.include_router(tenants.router)
-    describe_access(app)
+    for module in (
+        health,
+        conversations,
+        knowledge,
+        tools,
+        patients,
+        referrals,
+        alerts,
+        review_queue,
+        auth,
+        tenants,
+    ):
+        app.include_router(describe_access(module.router))
     app.add_middleware(RequestAuditMiddleware)
     return app

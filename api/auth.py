@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.routing import APIRoute
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -139,9 +139,10 @@ def _policies(dependant: Any) -> list[Access]:
     return found
 
 
-def describe_access(app: FastAPI) -> None:
-    """Put each route's policy into its OpenAPI operation as ``x-hm-access``."""
-    for route in app.routes:
+def describe_access(router: APIRouter) -> APIRouter:
+    """Put each route's policy into its OpenAPI operation as ``x-hm-access`` (call it on a
+    router before it is included)."""
+    for route in router.routes:
         if not isinstance(route, APIRoute):
             continue
         policies = {id(p): p for p in _policies(route.dependant)}
@@ -150,6 +151,7 @@ def describe_access(app: FastAPI) -> None:
         if policies:
             (policy,) = policies.values()
             route.openapi_extra = {**(route.openapi_extra or {}), "x-hm-access": policy.describe()}
+    return router
 
 
 PUBLIC: dict[str, Any] = {"x-hm-access": {"policy": "public", "roles": [], "scope": None}}
