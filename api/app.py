@@ -16,6 +16,7 @@ from api.request_audit import RequestAuditMiddleware
 from api.routes import (
     alerts,
     auth,
+    chat_completions,
     conversations,
     health,
     knowledge,
@@ -69,6 +70,7 @@ def create_app(
         review_queue,
         auth,
         tenants,
+        chat_completions,
     ):
         app.include_router(describe_access(module.router))
     app.add_middleware(RequestAuditMiddleware)

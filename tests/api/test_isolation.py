@@ -106,7 +106,7 @@ BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("post", "/v1/chat/completions"): lambda w: {
         "model": "health-manager",
         "messages": [{"role": "user", "content": "你好"}],
-        "user": w.ids["conversation_id"],
+        "metadata": {"conversation_id": w.ids["conversation_id"]},
     },
 }
 

@@ -2,78 +2,21 @@
 
 from __future__ import annotations
 
-import json
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _env(data_dir: Path, kb_index_dir: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HM_")}
-    env.update(HM_DATA_DIR=str(data_dir), HM_KB_INDEX_DIR=str(kb_index_dir))
-    return env
-
-
-def _new_key(data_dir: Path, kb_index_dir: Path) -> dict[str, str]:
-    """``hm keys create --tenant default --json`` (the scripts' contract) on a fresh install."""
-    done = subprocess.run(
-        [sys.executable, "-m", "api.cli.main", "keys", "create", "--tenant", "default", "--json"],
-        env=_env(data_dir, kb_index_dir),
-        capture_output=True,
-        check=True,
-    )
-    return {"Authorization": f"Bearer {json.loads(done.stdout)['key']}"}
-
-
-def _start(data_dir: Path, kb_index_dir: Path, port: int) -> subprocess.Popen[bytes]:
-    env = _env(data_dir, kb_index_dir)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "api.cli.main", "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(process.stderr.read().decode() if process.stderr else "exited")
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
-                return process
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("server did not become ready")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+from tests.helpers.server import create_key, free_port, hm_env, start_server, stop_server
 
 
 @pytest.mark.slow
 def test_conversation_continues_after_restart(tmp_path: Path, kb_index_dir: Path) -> None:
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
-    key = _new_key(tmp_path, kb_index_dir)
-    server = _start(tmp_path, kb_index_dir, port)
+    env = hm_env(tmp_path, kb_index_dir)
+    key = {"Authorization": f"Bearer {create_key(env)}"}  # hm keys create on a fresh install
+    server = start_server(env, port)
     try:
         assert httpx.post(f"{base}/v1/conversations", json={}).status_code == 401
         cid = httpx.post(f"{base}/v1/conversations", json={}, headers=key).json()["id"]
@@ -85,9 +28,9 @@ def test_conversation_continues_after_restart(tmp_path: Path, kb_index_dir: Path
         ).json()
         assert "收入" in first["reply"]  # asks for income: the graph now holds a pending intent
     finally:
-        _stop(server)
+        stop_server(server)
 
-    server = _start(tmp_path, kb_index_dir, port)
+    server = start_server(env, port)
     try:
         second = httpx.post(
             f"{base}/v1/conversations/{cid}/messages",
@@ -102,4 +45,4 @@ def test_conversation_continues_after_restart(tmp_path: Path, kb_index_dir: Path
         messages = httpx.get(f"{base}/v1/conversations/{cid}", headers=key).json()["messages"]
         assert [m["role"] for m in messages] == ["patient", "assistant"] * 2
     finally:
-        _stop(server)
+        stop_server(server)
