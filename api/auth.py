@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.principals import Principal, Role, current_principal
 from api.request_context import ContainerDep
 from api.services import principals as service
+from api.services.rate_limits import enforce_rate_limits
 from core import credentials
 from core.errors import Forbidden, Unauthorized
 
@@ -93,6 +94,7 @@ async def authenticate(
         raise _unauthenticated()
     request.state.principal = principal
     current_principal.set(principal)
+    await enforce_rate_limits(c, principal)
     return principal
 
 

@@ -74,6 +74,12 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(4000, ge=100, description="Longest accepted patient message.")
     rate_limit_per_minute: int = Field(30, ge=1, description="Messages per conversation/minute.")
     turn_lock_timeout_s: float = Field(60.0, gt=0, description="Per-conversation turn lock TTL.")
+    key_rate_limit_per_minute: int = Field(
+        600, ge=1, description="Requests per API key per minute (sliding window)."
+    )
+    tenant_rate_limit_per_minute: int = Field(
+        3000, ge=1, description="Requests per tenant per minute, all its callers together."
+    )
 
     # Credentials
     token_secret: SecretStr = Field(
