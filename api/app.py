@@ -25,9 +25,11 @@ from api.routes import (
     review_queue,
     tenants,
     tools,
+    webhooks,
 )
 from api.services.records import seed_tenants
 from api.services.reminders import reminder_worker
+from api.services.webhook_worker import webhook_worker
 from core.settings import Settings, get_settings
 from guardrails.tenant_policy import tenant_policies
 
@@ -48,7 +50,7 @@ def create_app(
             async with container.sessions() as session:
                 await seed_tenants(session)
             app.state.container = container
-            async with reminder_worker(container):
+            async with reminder_worker(container), webhook_worker(container):
                 yield
 
     app = FastAPI(
@@ -70,6 +72,7 @@ def create_app(
         review_queue,
         auth,
         tenants,
+        webhooks,
         chat_completions,
     ):
         app.include_router(describe_access(module.router))

@@ -81,6 +81,17 @@ class Settings(BaseSettings):
         3000, ge=1, description="Requests per tenant per minute, all its callers together."
     )
 
+    webhook_max_attempts: int = Field(
+        8, ge=1, le=20, description="Delivery attempts per webhook event and endpoint."
+    )
+    webhook_backoff_s: float = Field(
+        2.0, gt=0, description="First webhook retry delay; doubles each retry (capped at 1 h)."
+    )
+    webhook_timeout_s: float = Field(5.0, gt=0, description="Per-attempt webhook HTTP timeout.")
+    webhook_poll_s: float = Field(
+        1.0, gt=0, description="How often the delivery worker looks for due webhooks."
+    )
+
     # Credentials
     token_secret: SecretStr = Field(
         SecretStr(_DEV_TOKEN_SECRET),

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.principals import current_principal
+from api.services.webhooks import add_outbox_event
 from core.db.models import AuditEntry, Patient, Tenant
 from core.errors import NotFound
 
@@ -37,6 +38,8 @@ def audit(
             details=details or {},
         )
     )
+    entity = {"entity_type": entity_type, "entity_id": entity_id, "details": details or {}}
+    add_outbox_event(session, tenant_id, action, entity)  # the webhook event, same transaction
 
 
 async def seed_tenants(session: AsyncSession) -> None:

@@ -103,6 +103,7 @@ BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
         "patient_ref": w.ids["patient_ref"]
     },
     ("post", "/v1/tenants/{tenant_id}/keys"): lambda w: {"name": "iso"},
+    ("post", "/v1/tenants/{tenant_id}/webhooks"): lambda w: {"url": "http://127.0.0.1:9/hook"},
     ("post", "/v1/chat/completions"): lambda w: {
         "model": "health-manager",
         "messages": [{"role": "user", "content": "你好"}],
@@ -191,6 +192,8 @@ async def world(api: httpx.AsyncClient) -> World:
     target_key = await new_key(api, A)  # the key the key routes act on
     me = (await api.get("/v1/auth/me", headers=bearer(target_key))).json()
     p2 = await new_patient(api, "iso-p2")
+    hook = await api.post("/v1/tenants/default/webhooks", json={"url": "http://127.0.0.1:9/h"})
+    assert hook.status_code == 201, hook.text
     w = World(
         ids={
             "tenant_id": A,
@@ -202,6 +205,7 @@ async def world(api: httpx.AsyncClient) -> World:
             "referral_id": referral.json()["id"],
             "item_id": item.id,
             "key_id": me["subject"],
+            "webhook_id": hook.json()["id"],
         },
         secrets=[p1, conv["id"], SECRET_TEXT],
     )
