@@ -11,6 +11,7 @@ from fastapi import Depends
 from api.auth import Access, SessionDep
 from api.principals import Principal
 from api.request_context import ContainerDep, LanguageDep, get_container, get_language
+from api.services.consents import require_sharing_consent
 from api.services.conversations import ConversationScope, load_conversation
 from api.tenancy import PatientScope, require_patient
 from core.errors import NotFound
@@ -34,6 +35,7 @@ __all__ = [
     "OwnTenantTokenIssuer",
     "PatientAdmin",
     "PatientAdminScope",
+    "PatientHealthScope",
     "PatientReadScope",
     "PatientWriteScope",
     "SessionDep",
@@ -74,34 +76,43 @@ TokenIssuer = Annotated[Principal, Depends(TOKEN_ISSUE)]
 TenantAdmin = Annotated[Principal, Depends(TENANT_ADMIN)]
 
 
-def _patient_scope(access: Access) -> object:
+def _patient_scope(access: Access, *, health_data: bool = False) -> object:
     async def scope(
         patient_id: str, principal: Annotated[Principal, Depends(access)], session: SessionDep
     ) -> PatientScope:
         await require_patient(session, principal.tenant_id, patient_id)
+        if health_data:
+            await require_sharing_consent(session, principal, patient_id)
         return PatientScope(tenant_id=principal.tenant_id, patient_id=patient_id)
 
     return scope
 
 
+PatientHealthScope = Annotated[PatientScope, Depends(_patient_scope(CARE_READ, health_data=True))]
+"""Reading a patient's health data: for an insurer's key, only with share_with_insurer."""
 PatientReadScope = Annotated[PatientScope, Depends(_patient_scope(CARE_READ))]
 PatientWriteScope = Annotated[PatientScope, Depends(_patient_scope(CARE_WRITE))]
 PatientAdminScope = Annotated[PatientScope, Depends(_patient_scope(PATIENT_ADMIN))]
 ConsentScope = Annotated[PatientScope, Depends(_patient_scope(CONSENT_GIVE))]
 
 
-def _conversation_scope(access: Access) -> object:
+def _conversation_scope(access: Access, *, health_data: bool = False) -> object:
     async def scope(
         conversation_id: str,
         principal: Annotated[Principal, Depends(access)],
         session: SessionDep,
     ) -> ConversationScope:
-        return await load_conversation(session, principal.tenant_id, conversation_id)
+        found = await load_conversation(session, principal.tenant_id, conversation_id)
+        if health_data:
+            await require_sharing_consent(session, principal, found.patient.id)
+        return found
 
     return scope
 
 
-ConversationReadScope = Annotated[ConversationScope, Depends(_conversation_scope(CHAT_READ))]
+ConversationReadScope = Annotated[
+    ConversationScope, Depends(_conversation_scope(CHAT_READ, health_data=True))
+]
 ConversationWriteScope = Annotated[ConversationScope, Depends(_conversation_scope(CHAT_WRITE))]
 
 

@@ -66,6 +66,12 @@ def register(sub: Any) -> None:
     create = tenants.add_parser("create", help="a new tenant")
     create.add_argument("tenant_id")
     create.add_argument("--name", default=None, help="display name (default: the id)")
+    create.add_argument(
+        "--kind",
+        choices=["provider", "insurer"],
+        default="provider",
+        help="insurer: its keys read health data only with the patient's share_with_insurer",
+    )
     create.add_argument("--json", action="store_true")
     create.set_defaults(func=tenants_create)
     listing = tenants.add_parser("list", help="all tenants")
@@ -117,9 +123,9 @@ def register(sub: Any) -> None:
 def tenants_create(args: argparse.Namespace) -> int:
     async def work(session: AsyncSession) -> dict[str, Any]:
         tenant = await principals.create_tenant(
-            session, args.tenant_id, args.name or args.tenant_id
+            session, args.tenant_id, args.name or args.tenant_id, args.kind
         )
-        return {"id": tenant.id, "name": tenant.name}
+        return {"id": tenant.id, "name": tenant.name, "kind": tenant.kind}
 
     made = _run(work)
     return _emit(made, args.json, f"tenant {made['id']} created")
@@ -127,7 +133,8 @@ def tenants_create(args: argparse.Namespace) -> int:
 
 def tenants_list(args: argparse.Namespace) -> int:
     async def work(session: AsyncSession) -> list[dict[str, Any]]:
-        return [{"id": t.id, "name": t.name} for t in await principals.list_tenants(session)]
+        tenants = await principals.list_tenants(session)
+        return [{"id": t.id, "name": t.name, "kind": t.kind} for t in tenants]
 
     rows = _run(work)
     return _emit(rows, args.json, "\n".join(f"{r['id']}\t{r['name']}" for r in rows))

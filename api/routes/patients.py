@@ -16,6 +16,7 @@ from api.deps import (
     ContainerDep,
     PatientAdmin,
     PatientAdminScope,
+    PatientHealthScope,
     PatientReadScope,
     PatientWriteScope,
 )
@@ -49,7 +50,7 @@ async def create_patient(
 
 
 @router.get("/{patient_id}")
-async def read_patient(c: ContainerDep, scope: PatientReadScope) -> PatientPublic:
+async def read_patient(c: ContainerDep, scope: PatientHealthScope) -> PatientPublic:
     return await patients.read_patient(c, scope)
 
 
@@ -80,7 +81,7 @@ async def record_reading(
 @router.get("/{patient_id}/readings")
 async def list_readings(
     c: ContainerDep,
-    scope: PatientReadScope,
+    scope: PatientHealthScope,
     kind: ReadingKind | None = None,
     since: datetime | None = None,
 ) -> list[ReadingPublic]:
@@ -95,7 +96,7 @@ async def create_task(
 
 
 @router.get("/{patient_id}/tasks")
-async def list_tasks(c: ContainerDep, scope: PatientReadScope) -> list[TaskPublic]:
+async def list_tasks(c: ContainerDep, scope: PatientHealthScope) -> list[TaskPublic]:
     return await tasks.list_tasks(c, scope)
 
 

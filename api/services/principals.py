@@ -68,10 +68,14 @@ def key_public(row: ApiKey) -> ApiKeyPublic:
     )
 
 
-async def create_tenant(session: AsyncSession, tenant_id: str, name: str) -> Tenant:
+async def create_tenant(
+    session: AsyncSession, tenant_id: str, name: str, kind: str = "provider"
+) -> Tenant:
     if await session.get(Tenant, tenant_id) is not None:
         raise Conflict(f"tenant {tenant_id!r} exists", code="tenant_exists", field="tenant_id")
-    tenant = Tenant(id=tenant_id, name=name)
+    if kind not in ("provider", "insurer"):
+        raise ValidationFailed("kind must be provider or insurer", code="bad_kind", field="kind")
+    tenant = Tenant(id=tenant_id, name=name, kind=kind)
     session.add(tenant)
     audit(
         session,

@@ -12,7 +12,10 @@ from api.services.webhooks import add_outbox_event
 from core.db.models import AuditEntry, Patient, Tenant
 from core.errors import NotFound
 
-SEED_TENANTS = {"default": "Default tenant", "insurer-demo": "示例保险 Sample Insurer (demo)"}
+SEED_TENANTS = {
+    "default": ("Default tenant", "provider"),
+    "insurer-demo": ("示例保险 Sample Insurer (demo)", "insurer"),
+}
 
 
 def audit(
@@ -44,9 +47,9 @@ def audit(
 
 async def seed_tenants(session: AsyncSession) -> None:
     existing = set((await session.scalars(select(Tenant.id))).all())
-    for tenant_id, name in SEED_TENANTS.items():
+    for tenant_id, (name, kind) in SEED_TENANTS.items():
         if tenant_id not in existing:
-            session.add(Tenant(id=tenant_id, name=name))
+            session.add(Tenant(id=tenant_id, name=name, kind=kind))
     await session.commit()
 
 

@@ -27,6 +27,9 @@ class Tenant(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), default="provider")
+    """``provider`` (a hospital, a health-management company) or ``insurer``: an insurer's keys
+    read a patient's health data only with the patient's ``share_with_insurer`` consent."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

@@ -43,8 +43,10 @@ def test_tenants_keys_and_users(
     assert sorted(key["scopes"]) == sorted(
         ["admin", "care", "chat", "knowledge", "patient_tokens", "tools"]
     )
-    code, made = run(capsys, "tenants", "create", "acme-health", "--name", "Acme", "--json")
-    assert code == 0 and made == {"id": "acme-health", "name": "Acme"}
+    code, made = run(
+        capsys, "tenants", "create", "acme-health", "--name", "Acme", "--kind", "insurer", "--json"
+    )
+    assert code == 0 and made == {"id": "acme-health", "name": "Acme", "kind": "insurer"}
     assert main(["tenants", "create", "acme-health"]) == 2  # exists: a clear error, exit 2
     capsys.readouterr()
     code, tenants = run(capsys, "tenants", "list", "--json")

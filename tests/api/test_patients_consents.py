@@ -117,3 +117,36 @@ async def test_consents_never_cross_tenants(api: httpx.AsyncClient) -> None:
     ):
         error_of(response, 404, "patient_not_found")  # same answer as for an unknown id
     assert await count_rows(api, "consents", patient_id=patient) == 0
+
+
+async def test_an_insurers_key_reads_health_data_only_with_consent(api: httpx.AsyncClient) -> None:
+    insurer = await other_tenant(api)  # insurer-demo is an insurer tenant
+    patient = await new_patient(api, "pt-insured", headers=insurer)
+    reading = {
+        "kind": "weight",
+        "value": 70,
+        "unit": "kg",
+        "measured_at": "2026-01-05T08:00:00+08:00",
+    }
+    assert (
+        await api.post(f"/v1/patients/{patient}/readings", json=reading, headers=insurer)
+    ).status_code == 201  # writing what the insurer's app measured is allowed
+    reads = [
+        f"/v1/patients/{patient}",
+        f"/v1/patients/{patient}/readings",
+        f"/v1/patients/{patient}/tasks",
+    ]
+    for path in reads:
+        error = error_of(await api.get(path, headers=insurer), 403, "consent_missing")
+        assert error["details"]["purpose"] == "share_with_insurer"
+    assert (await api.get(f"/v1/patients/{patient}/consents", headers=insurer)).status_code == 200
+    me = patient_headers(api, patient, tenant="insurer-demo")
+    consent = f"/v1/patients/{patient}/consents"
+    await api.post(consent, json={"purpose": "share_with_insurer", "granted": True}, headers=me)
+    for path in reads:
+        assert (await api.get(path, headers=insurer)).status_code == 200, path
+    await api.post(consent, json={"purpose": "share_with_insurer", "granted": False}, headers=me)
+    error_of(await api.get(reads[1], headers=insurer), 403, "consent_missing")
+    # a provider tenant's key (default) is the care team's own back end: no such gate
+    mine = await new_patient(api, "pt-provider")
+    assert (await api.get(f"/v1/patients/{mine}/readings")).status_code == 200

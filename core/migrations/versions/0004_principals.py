@@ -44,6 +44,11 @@ def upgrade() -> None:
     op.create_index("ix_user_accounts_tenant_id", "user_accounts", ["tenant_id"])
     # A plain ADD COLUMN (never a batch copy): the append-only triggers stay in place.
     op.add_column("audit_log", sa.Column("principal", sa.String(160), nullable=True))
+    op.add_column(
+        "tenants",
+        sa.Column("kind", sa.String(16), nullable=False, server_default="provider"),
+    )
+    op.execute("UPDATE tenants SET kind = 'insurer' WHERE id = 'insurer-demo'")
 
 
 def downgrade() -> None:
