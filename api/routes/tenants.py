@@ -7,13 +7,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import SessionDep
 from api.deps import ContainerDep, OwnTenantAdmin, OwnTenantTokenIssuer
-from api.services import principals
+from api.services import principals, tenant_policies
 from api.services.principals import (
     ApiKeyCreated,
     ApiKeyPublic,
     PatientTokenCreate,
     PatientTokenPublic,
 )
+from api.services.tenant_policies import TenantPolicyPublic, TenantPolicyUpdate
 
 router = APIRouter(prefix="/v1/tenants/{tenant_id}", tags=["tenants"])
 
@@ -71,3 +72,24 @@ async def revoke_key(caller: OwnTenantAdmin, session: SessionDep, key_id: str) -
     revoked = await principals.revoke_api_key(session, key_id, tenant_id=caller.tenant_id)
     await session.commit()
     return revoked
+
+
+@router.get("/policy")
+async def read_policy(caller: OwnTenantAdmin, session: SessionDep) -> TenantPolicyPublic:
+    """The policy in force (a stored version, or the shipped one)."""
+    return await tenant_policies.read_policy(session, caller.tenant_id)
+
+
+@router.put("/policy")
+async def replace_policy(
+    c: ContainerDep, caller: OwnTenantAdmin, session: SessionDep, body: TenantPolicyUpdate
+) -> TenantPolicyPublic:
+    """A new version: disclosure wording, AI statement, enabled tools, banned phrases, PII."""
+    return await tenant_policies.replace_policy(c, session, caller.tenant_id, body)
+
+
+@router.get("/policy/versions")
+async def list_policy_versions(
+    caller: OwnTenantAdmin, session: SessionDep
+) -> list[TenantPolicyPublic]:
+    return await tenant_policies.list_versions(session, caller.tenant_id)

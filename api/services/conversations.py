@@ -27,6 +27,7 @@ from api.services.alerts import publish_alerts
 from api.services.consents import load_consented_purposes
 from api.services.learning_loop import ReviewRecorder, add_review_events
 from api.services.records import audit, get_or_create_patient, require_tenant
+from api.services.tenant_policies import load_policy
 from api.services.turn_results import persist_turn, turn_result_from_state
 from api.tenancy import require_patient, visible_to_caller
 from core.db.models import Conversation, Message, Patient
@@ -184,6 +185,7 @@ async def _run_turn(
         language="en" if conversation.language == "en" else "zh",
         emit=emit,
         record_review=recorder,
+        policy=await load_policy(c, conversation.tenant_id),
     )
     config = thread_config(conversation.id)
     turn_input = {"user_text": message.content, "message_id": message.id}

@@ -104,6 +104,7 @@ BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
     },
     ("post", "/v1/tenants/{tenant_id}/keys"): lambda w: {"name": "iso"},
     ("post", "/v1/tenants/{tenant_id}/webhooks"): lambda w: {"url": "http://127.0.0.1:9/hook"},
+    ("put", "/v1/tenants/{tenant_id}/policy"): lambda w: {"banned_phrases": ["稳赚不赔"]},
     ("post", "/v1/chat/completions"): lambda w: {
         "model": "health-manager",
         "messages": [{"role": "user", "content": "你好"}],
