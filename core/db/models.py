@@ -128,3 +128,9 @@ class AuditEntry(Base):
     entity_type: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[str] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+import core.db.auth_models  # noqa: E402  (registers the principals' and policy tables)
+import core.db.care_models  # noqa: E402  (registers the care and money tables)
+import core.db.review_models  # noqa: E402  (registers the learning-loop tables)
+import core.db.webhook_models  # noqa: E402, F401  (registers the webhook tables)

@@ -52,6 +52,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # Plain DROP COLUMN (SQLite >= 3.35): a batch copy would drop the audit log's triggers.
+    op.drop_column("tenants", "kind")
+    op.drop_column("audit_log", "principal")
     op.drop_table("user_accounts")
     op.drop_table("api_keys")
 
