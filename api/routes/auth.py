@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import PUBLIC, SESSION_COOKIE, SessionDep
 from api.deps import AnyPrincipal, ContainerDep, StaffReader
 from api.services import principals
+from api.services.rate_limits import enforce_login_limit
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
 CSRF_COOKIE = "hm_csrf"
@@ -44,8 +45,10 @@ class WhoAmI(BaseModel):
 
 @router.post("/login", openapi_extra=PUBLIC)
 async def sign_in(
-    c: ContainerDep, session: SessionDep, body: SignIn, response: Response
+    c: ContainerDep, session: SessionDep, body: SignIn, request: Request, response: Response
 ) -> SignedIn:
+    client = request.client.host if request.client else "unknown"
+    await enforce_login_limit(c, body.username, client)
     user = await principals.sign_in(session, body.username, body.password)
     ttl = c.settings.session_ttl_s
     token, csrf = principals.session_token(

@@ -35,3 +35,14 @@ async def enforce_rate_limits(c: Container, principal: Principal) -> None:
     )
     if wait is not None:
         raise rate_limited(wait, "tenant")
+
+
+LOGIN_ATTEMPTS_PER_MINUTE = 10
+
+
+async def enforce_login_limit(c: Container, username: str, client: str) -> None:
+    """Sign-in attempts per account and per client address: password guessing is slowed."""
+    for scope, key in (("account", f"login:user:{username}"), ("client", f"login:ip:{client}")):
+        wait = await c.coordinator.sliding_window(key, LOGIN_ATTEMPTS_PER_MINUTE, WINDOW_S)
+        if wait is not None:
+            raise rate_limited(wait, scope)

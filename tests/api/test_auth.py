@@ -13,6 +13,7 @@ from core.db.auth_models import ApiKey
 from core.db.models import AuditEntry
 from core.settings import Settings
 from tests.api.care_helpers import container, error_of, new_patient
+from tests.conftest import SettingsFactory, running_app
 from tests.helpers.auth import (
     PASSWORD,
     bearer,
@@ -213,3 +214,18 @@ def test_production_refuses_the_development_token_secret() -> None:
         Settings(_env_file=None, token_secret="short", **base)  # type: ignore[call-arg]
     ok = Settings(_env_file=None, token_secret="x" * 40, **base)  # type: ignore[call-arg]
     assert ok.environment == "production"
+
+
+async def test_password_guessing_is_rate_limited(make_settings: SettingsFactory) -> None:
+    async with running_app(make_settings()) as api:
+        username = await new_account(api, "manager")
+        guesses = [
+            await api.post(
+                "/v1/auth/login",
+                json={"username": username, "password": f"guess-{i}"},
+                headers=NO_AUTH,
+            )
+            for i in range(11)
+        ]
+    assert [g.status_code for g in guesses] == [401] * 10 + [429]
+    assert guesses[-1].headers["Retry-After"]
