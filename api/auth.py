@@ -27,6 +27,7 @@ from api.principals import Principal, Role, current_principal
 from api.request_context import ContainerDep
 from api.services import principals as service
 from api.services.rate_limits import enforce_rate_limits
+from api.services.tenant_policies import tenant_quota
 from core import credentials
 from core.errors import Forbidden, Unauthorized
 
@@ -94,7 +95,7 @@ async def authenticate(
         raise _unauthenticated()
     request.state.principal = principal
     current_principal.set(principal)
-    await enforce_rate_limits(c, principal)
+    await enforce_rate_limits(c, principal, await tenant_quota(session, principal.tenant_id))
     return principal
 
 

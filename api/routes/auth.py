@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from api.auth import PUBLIC, SESSION_COOKIE, SessionDep
 from api.deps import AnyPrincipal, ContainerDep, StaffReader
-from api.services import principals
+from api.services import principals, tenant_policies
 from api.services.rate_limits import enforce_login_limit
 
 router = APIRouter(prefix="/v1/auth", tags=["auth"])
@@ -41,6 +41,8 @@ class WhoAmI(BaseModel):
     subject: str
     scopes: list[str]
     patient_id: str | None
+    tenant_display_name: str | None
+    """The brand to show (the tenant policy's display name, else the tenant's name)."""
 
 
 @router.post("/login", openapi_extra=PUBLIC)
@@ -76,8 +78,9 @@ async def sign_out(caller: StaffReader, response: Response) -> None:
 
 
 @router.get("/me")
-async def read_me(caller: AnyPrincipal) -> WhoAmI:
+async def read_me(caller: AnyPrincipal, session: SessionDep) -> WhoAmI:
     return WhoAmI(
+        tenant_display_name=await tenant_policies.display_name(session, caller.tenant_id),
         role=caller.role,
         tenant_id=caller.tenant_id,
         subject=caller.subject,

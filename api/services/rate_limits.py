@@ -21,8 +21,11 @@ def rate_limited(retry_after_s: float, scope: str) -> RateLimited:
     )
 
 
-async def enforce_rate_limits(c: Container, principal: Principal) -> None:
-    """Count this request against the caller's key (if a key) and its tenant."""
+async def enforce_rate_limits(
+    c: Container, principal: Principal, tenant_quota: int | None = None
+) -> None:
+    """Count this request against the caller's key (if a key) and its tenant (its policy's
+    quota, else the default)."""
     settings = c.settings
     if principal.role == "key":
         wait = await c.coordinator.sliding_window(
@@ -31,7 +34,9 @@ async def enforce_rate_limits(c: Container, principal: Principal) -> None:
         if wait is not None:
             raise rate_limited(wait, "key")
     wait = await c.coordinator.sliding_window(
-        f"tenant:{principal.tenant_id}", settings.tenant_rate_limit_per_minute, WINDOW_S
+        f"tenant:{principal.tenant_id}",
+        tenant_quota or settings.tenant_rate_limit_per_minute,
+        WINDOW_S,
     )
     if wait is not None:
         raise rate_limited(wait, "tenant")

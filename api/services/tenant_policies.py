@@ -19,6 +19,7 @@ from api.container import Container
 from api.principals import current_principal
 from api.services.records import audit
 from core.db.auth_models import TenantPolicyVersion
+from core.db.models import Tenant
 from core.errors import ValidationFailed
 from guardrails.tenant_policy import TenantPolicy, tenant_policies
 
@@ -35,6 +36,15 @@ class TenantPolicyUpdate(BaseModel):
     enabled_tools: list[str] | None = Field(None, description="absent: every tool")
     banned_phrases: list[str] = Field(default_factory=list, max_length=200)
     pii: dict[str, Any] | None = None
+    display_name: str | None = Field(
+        None, min_length=1, max_length=100, description="the brand the patient sees"
+    )
+    requests_per_minute: int | None = Field(
+        None, ge=1, le=100_000, description="the tenant's request quota (all its callers)"
+    )
+
+    def guard_fields(self) -> dict[str, Any]:
+        return self.model_dump(exclude_none=True, exclude={"display_name", "requests_per_minute"})
 
 
 class TenantPolicyPublic(BaseModel):
@@ -43,6 +53,8 @@ class TenantPolicyPublic(BaseModel):
     source: str
     """``api`` (a stored version) or ``shipped`` (the YAML / neutral policy)."""
     policy: dict[str, Any]
+    display_name: str | None = None
+    requests_per_minute: int | None = None
     created_at: datetime | None = None
     created_by: str | None = None
 
@@ -55,6 +67,20 @@ async def _latest(session: AsyncSession, tenant_id: str) -> TenantPolicyVersion 
         .limit(1)
     )
     return row
+
+
+async def tenant_quota(session: AsyncSession, tenant_id: str) -> int | None:
+    """Requests per minute the tenant's newest policy sets, if any."""
+    row = await _latest(session, tenant_id)
+    return None if row is None else row.requests_per_minute
+
+
+async def display_name(session: AsyncSession, tenant_id: str) -> str | None:
+    row = await _latest(session, tenant_id)
+    if row is not None and row.display_name:
+        return row.display_name
+    tenant = await session.get(Tenant, tenant_id)
+    return tenant.name if tenant else None
 
 
 async def policy_in_force(session: AsyncSession, tenant_id: str) -> TenantPolicy:
@@ -89,6 +115,8 @@ def _public(row: TenantPolicyVersion) -> TenantPolicyPublic:
         version=row.version,
         source="api",
         policy=row.policy,
+        display_name=row.display_name,
+        requests_per_minute=row.requests_per_minute,
         created_at=row.created_at,
         created_by=row.created_by,
     )
@@ -106,7 +134,7 @@ async def replace_policy(
     version = max(int(stored or 0), shipped) + 1
     try:
         policy = TenantPolicy.model_validate(
-            {**body.model_dump(exclude_none=True), "version": version, "tenant_id": tenant_id}
+            {**body.guard_fields(), "version": version, "tenant_id": tenant_id}
         )
     except ValidationError as exc:
         raise ValidationFailed(
@@ -122,6 +150,8 @@ async def replace_policy(
         tenant_id=tenant_id,
         version=version,
         policy=policy.model_dump(mode="json"),
+        display_name=body.display_name,
+        requests_per_minute=body.requests_per_minute,
         created_by=principal.label if principal else None,
     )
     session.add(row)

@@ -58,5 +58,10 @@ class TenantPolicyVersion(Base):
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
     policy: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    """The guardrails' ``TenantPolicy`` (disclosure, tools, phrases, PII)."""
+    display_name: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    """The brand the patient sees (else the tenant's name)."""
+    requests_per_minute: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    """The tenant's request quota (else ``HM_TENANT_RATE_LIMIT_PER_MINUTE``)."""
     created_by: Mapped[str | None] = mapped_column(String(160), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -59,3 +59,20 @@ async def test_a_new_policy_version_applies_to_the_next_turn(
         assert NEW_ZH not in str(mine["reply"])
         refused = await api.get(path)  # default's key on insurer-demo's policy
         assert refused.status_code == 404
+
+
+async def test_branding_name_and_quota_come_from_the_policy(make_settings: SettingsFactory) -> None:
+    async with running_app(make_settings()) as api:
+        assert (await api.get("/v1/auth/me")).json()["tenant_display_name"] == "Default tenant"
+        body = {"display_name": "安心健康", "requests_per_minute": 4}
+        put = await api.put("/v1/tenants/default/policy", json=body)
+        assert put.status_code == 200, put.text  # request 1 (and 2 above) of the tenant's 4
+        assert put.json()["display_name"] == "安心健康" and put.json()["requests_per_minute"] == 4
+        me = await api.get("/v1/auth/me")  # 3
+        assert me.json()["tenant_display_name"] == "安心健康"
+        assert (await api.get("/v1/auth/me")).status_code == 200  # 4
+        limited = await api.get("/v1/auth/me")
+        assert limited.status_code == 429 and limited.headers["Retry-After"]
+        assert limited.json()["error"]["details"]["limit_scope"] == "tenant"
+        other = await tenant_headers(api, "insurer-demo")
+        assert (await api.get("/v1/auth/me", headers=other)).status_code == 200

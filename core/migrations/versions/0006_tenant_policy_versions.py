@@ -21,6 +21,8 @@ def upgrade() -> None:
         sa.Column("tenant_id", sa.String(64), sa.ForeignKey("tenants.id"), nullable=False),
         sa.Column("version", sa.Integer, nullable=False),
         sa.Column("policy", sa.JSON, nullable=False),
+        sa.Column("display_name", sa.String(100), nullable=True),
+        sa.Column("requests_per_minute", sa.Integer, nullable=True),
         sa.Column("created_by", sa.String(160), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.UniqueConstraint("tenant_id", "version"),
