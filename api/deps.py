@@ -4,6 +4,7 @@ Every route takes exactly one access alias below (or a scope built on one); noth
 role or a tenant inside a route. A key needs the alias' scope; other principals need the role.
 """
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends
@@ -76,7 +77,9 @@ TokenIssuer = Annotated[Principal, Depends(TOKEN_ISSUE)]
 TenantAdmin = Annotated[Principal, Depends(TENANT_ADMIN)]
 
 
-def _patient_scope(access: Access, *, health_data: bool = False) -> object:
+def _patient_scope(
+    access: Access, *, health_data: bool = False
+) -> Callable[..., Awaitable[PatientScope]]:
     async def scope(
         patient_id: str, principal: Annotated[Principal, Depends(access)], session: SessionDep
     ) -> PatientScope:
@@ -96,7 +99,9 @@ PatientAdminScope = Annotated[PatientScope, Depends(_patient_scope(PATIENT_ADMIN
 ConsentScope = Annotated[PatientScope, Depends(_patient_scope(CONSENT_GIVE))]
 
 
-def _conversation_scope(access: Access, *, health_data: bool = False) -> object:
+def _conversation_scope(
+    access: Access, *, health_data: bool = False
+) -> Callable[..., Awaitable[ConversationScope]]:
     async def scope(
         conversation_id: str,
         principal: Annotated[Principal, Depends(access)],
@@ -116,7 +121,7 @@ ConversationReadScope = Annotated[
 ConversationWriteScope = Annotated[ConversationScope, Depends(_conversation_scope(CHAT_WRITE))]
 
 
-def _own_tenant(access: Access) -> object:
+def _own_tenant(access: Access) -> Callable[..., Awaitable[Principal]]:
     async def scope(tenant_id: str, principal: Annotated[Principal, Depends(access)]) -> Principal:
         if tenant_id != principal.tenant_id:
             raise NotFound(

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from api.auth import SessionDep
-from api.deps import OwnTenantAdmin
+from api.deps import ContainerDep, OwnTenantAdmin
 from api.services import webhooks as service
 
 router = APIRouter(prefix="/v1/tenants/{tenant_id}/webhooks", tags=["webhooks"])
@@ -15,10 +15,11 @@ router = APIRouter(prefix="/v1/tenants/{tenant_id}/webhooks", tags=["webhooks"])
 
 @router.post("", status_code=201)
 async def create_webhook(
-    caller: OwnTenantAdmin, session: SessionDep, body: service.WebhookCreate
+    c: ContainerDep, caller: OwnTenantAdmin, session: SessionDep, body: service.WebhookCreate
 ) -> service.WebhookCreated:
-    """A new endpoint; its signing ``secret`` is shown once."""
-    return await service.create_webhook(session, caller.tenant_id, body)
+    """A new endpoint (https only in production); its signing ``secret`` is shown once."""
+    production = c.settings.environment == "production"
+    return await service.create_webhook(session, caller.tenant_id, body, require_https=production)
 
 
 @router.get("")

@@ -107,8 +107,12 @@ def _public(row: WebhookEndpoint) -> WebhookPublic:
 
 
 async def create_webhook(
-    session: AsyncSession, tenant_id: str, body: WebhookCreate
+    session: AsyncSession, tenant_id: str, body: WebhookCreate, *, require_https: bool = False
 ) -> WebhookCreated:
+    if require_https and body.url.scheme != "https":
+        raise ValidationFailed(
+            "webhook URLs must be https in production", code="https_required", field="url"
+        )
     events = sorted(set(body.events or EVENT_TYPES))
     unknown = sorted(set(events) - set(EVENT_TYPES))
     if unknown:

@@ -7,8 +7,10 @@ import json
 import time
 
 import httpx
+import pytest
 
 from core import webhook_signing
+from tests.api.care_helpers import container
 from tests.conftest import SettingsFactory, running_app
 from tests.helpers.auth import patient_headers, tenant_headers
 from tests.helpers.receiver import webhook_receiver
@@ -140,3 +142,16 @@ async def test_pending_deliveries_survive_a_restart(make_settings: SettingsFacto
     assert log[0]["status"] == "delivered"
     assert log[0]["log"][0]["error"] and log[0]["log"][-1]["status_code"] == 200
     assert json.loads(receiver.ok()[0].body)["data"]["entity_id"] == referral.json()["id"]
+
+
+async def test_production_accepts_only_https_endpoints(make_settings: SettingsFactory) -> None:
+    from api.services.webhooks import WebhookCreate, create_webhook
+    from core.errors import ValidationFailed
+
+    async with running_app(make_settings()) as api, container(api).sessions() as session:
+        plain = WebhookCreate.model_validate({"url": "http://hooks.example.com/hm"})
+        with pytest.raises(ValidationFailed, match="https"):
+            await create_webhook(session, "default", plain, require_https=True)
+        tls = WebhookCreate.model_validate({"url": "https://hooks.example.com/hm"})
+        made = await create_webhook(session, "default", tls, require_https=True)
+        assert made.url.startswith("https://")
