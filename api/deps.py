@@ -83,10 +83,10 @@ def _patient_scope(
     async def scope(
         patient_id: str, principal: Annotated[Principal, Depends(access)], session: SessionDep
     ) -> PatientScope:
-        await require_patient(session, principal.tenant_id, patient_id)
+        patient = await require_patient(session, principal.tenant_id, patient_id)
         if health_data:
             await require_sharing_consent(session, principal, patient_id)
-        return PatientScope(tenant_id=principal.tenant_id, patient_id=patient_id)
+        return PatientScope(tenant_id=principal.tenant_id, patient_id=patient_id, patient=patient)
 
     return scope
 

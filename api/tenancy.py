@@ -48,3 +48,5 @@ class PatientScope:
 
     tenant_id: str
     patient_id: str
+    patient: Patient | None = None
+    """The row, loaded in the request's session (None for in-process callers)."""

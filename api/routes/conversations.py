@@ -16,6 +16,7 @@ from api.deps import (
     ConversationReadScope,
     ConversationWriteScope,
     LanguageDep,
+    SessionDep,
 )
 from api.schemas import ConversationCreate, ConversationDetail, ConversationPublic, MessageCreate
 from api.services import conversations as service
@@ -36,8 +37,10 @@ async def create_conversation(
 
 
 @router.get("/{conversation_id}")
-async def read_conversation(c: ContainerDep, scope: ConversationReadScope) -> ConversationDetail:
-    return await service.read_conversation(c, scope)
+async def read_conversation(
+    session: SessionDep, scope: ConversationReadScope
+) -> ConversationDetail:
+    return await service.read_conversation(session, scope)
 
 
 @router.post(

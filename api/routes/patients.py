@@ -19,6 +19,7 @@ from api.deps import (
     PatientHealthScope,
     PatientReadScope,
     PatientWriteScope,
+    SessionDep,
 )
 from api.schemas_care import (
     CarePlanCreate,
@@ -50,8 +51,8 @@ async def create_patient(
 
 
 @router.get("/{patient_id}")
-async def read_patient(c: ContainerDep, scope: PatientHealthScope) -> PatientPublic:
-    return await patients.read_patient(c, scope)
+async def read_patient(session: SessionDep, scope: PatientHealthScope) -> PatientPublic:
+    return await patients.read_patient(session, scope)
 
 
 @router.put("/{patient_id}/profile")
@@ -67,8 +68,8 @@ async def record_consent(c: ContainerDep, scope: ConsentScope, body: ConsentUpda
 
 
 @router.get("/{patient_id}/consents")
-async def read_consents(c: ContainerDep, scope: PatientReadScope) -> ConsentState:
-    return await consents.read_consents(c, scope)
+async def read_consents(session: SessionDep, scope: PatientReadScope) -> ConsentState:
+    return await consents.read_consents(session, scope)
 
 
 @router.post("/{patient_id}/readings", status_code=201)
@@ -80,12 +81,12 @@ async def record_reading(
 
 @router.get("/{patient_id}/readings")
 async def list_readings(
-    c: ContainerDep,
+    session: SessionDep,
     scope: PatientHealthScope,
     kind: ReadingKind | None = None,
     since: datetime | None = None,
 ) -> list[ReadingPublic]:
-    return await readings.list_readings(c, scope, kind, since)
+    return await readings.list_readings(session, scope, kind, since)
 
 
 @router.post("/{patient_id}/tasks", status_code=201)
@@ -96,8 +97,8 @@ async def create_task(
 
 
 @router.get("/{patient_id}/tasks")
-async def list_tasks(c: ContainerDep, scope: PatientHealthScope) -> list[TaskPublic]:
-    return await tasks.list_tasks(c, scope)
+async def list_tasks(session: SessionDep, scope: PatientHealthScope) -> list[TaskPublic]:
+    return await tasks.list_tasks(session, scope)
 
 
 @router.post("/{patient_id}/tasks/{task_id}/completions", status_code=201)

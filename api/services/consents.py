@@ -101,9 +101,8 @@ async def record_consent(c: Container, scope: PatientScope, body: ConsentUpdate)
         return await _state(session, scope.patient_id)
 
 
-async def read_consents(c: Container, scope: PatientScope) -> ConsentState:
-    async with c.sessions() as session:
-        return await _state(session, scope.patient_id)
+async def read_consents(session: AsyncSession, scope: PatientScope) -> ConsentState:
+    return await _state(session, scope.patient_id)
 
 
 async def require_sharing_consent(

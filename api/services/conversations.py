@@ -106,16 +106,16 @@ async def create_conversation(
         return _public(conversation, patient)
 
 
-async def read_conversation(c: Container, scope: ConversationScope) -> ConversationDetail:
+async def read_conversation(session: AsyncSession, scope: ConversationScope) -> ConversationDetail:
+    """In the request's session, where the scope was loaded."""
     conversation, patient = scope.conversation, scope.patient
-    async with c.sessions() as session:
-        rows = await session.scalars(
-            select(Message)
-            .where(Message.conversation_id == conversation.id)
-            .order_by(Message.created_at, Message.id)
-        )
-        messages = [MessagePublic.model_validate(m, from_attributes=True) for m in rows]
-        return ConversationDetail(**_public(conversation, patient).model_dump(), messages=messages)
+    rows = await session.scalars(
+        select(Message)
+        .where(Message.conversation_id == conversation.id)
+        .order_by(Message.created_at, Message.id)
+    )
+    messages = [MessagePublic.model_validate(m, from_attributes=True) for m in rows]
+    return ConversationDetail(**_public(conversation, patient).model_dump(), messages=messages)
 
 
 async def post_message(
