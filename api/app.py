@@ -9,20 +9,27 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from agent.llm.base import ChatProvider, ReviewerProvider
+from api.auth import describe_access
 from api.container import build_container
 from api.errors import install_error_handlers
+from api.request_audit import RequestAuditMiddleware
 from api.routes import (
     alerts,
+    auth,
+    chat_completions,
     conversations,
     health,
     knowledge,
     patients,
     referrals,
     review_queue,
+    tenants,
     tools,
+    webhooks,
 )
 from api.services.records import seed_tenants
 from api.services.reminders import reminder_worker
+from api.services.webhook_worker import webhook_worker
 from core.settings import Settings, get_settings
 from guardrails.tenant_policy import tenant_policies
 
@@ -45,7 +52,7 @@ def create_app(
             async with container.sessions() as session:
                 await seed_tenants(session)
             app.state.container = container
-            async with reminder_worker(container):
+            async with reminder_worker(container), webhook_worker(container):
                 yield
 
     app = FastAPI(
@@ -56,10 +63,20 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
-    app.include_router(health.router)
-    app.include_router(conversations.router)
-    app.include_router(knowledge.router)
-    for router in (tools.router, patients.router, referrals.router, alerts.router):
-        app.include_router(router)
-    app.include_router(review_queue.router)
+    for module in (
+        health,
+        conversations,
+        knowledge,
+        tools,
+        patients,
+        referrals,
+        alerts,
+        review_queue,
+        auth,
+        tenants,
+        webhooks,
+        chat_completions,
+    ):
+        app.include_router(describe_access(module.router))
+    app.add_middleware(RequestAuditMiddleware)
     return app

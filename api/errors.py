@@ -9,8 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.deps import get_language
-from core.errors import ServiceError
+from api.request_context import get_language
+from core.errors import RateLimited, ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -20,8 +20,13 @@ def install_error_handlers(app: FastAPI) -> None:
     async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
         if exc.http_status >= 500:
             log.error("service error %s on %s", exc.instance_code, request.url.path)
+        headers = None
+        if isinstance(exc, RateLimited):
+            headers = {"Retry-After": str(exc.details.get("retry_after_s", 60))}
         return JSONResponse(
-            status_code=exc.http_status, content={"error": exc.to_body(get_language(request))}
+            status_code=exc.http_status,
+            content={"error": exc.to_body(get_language(request))},
+            headers=headers,
         )
 
     @app.exception_handler(RequestValidationError)

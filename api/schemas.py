@@ -18,12 +18,20 @@ class ErrorBody(BaseModel):
 class ConversationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    tenant_id: str = Field("default", min_length=1, max_length=64, pattern=r"^[a-z0-9][a-z0-9_-]*$")
+    tenant_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=64,
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="Deprecated and never trusted: the tenant is the caller's. When given, it "
+        "must be the caller's tenant (else 404 unknown_tenant).",
+    )
     patient_ref: str | None = Field(
         None,
         min_length=1,
         max_length=128,
-        description="The tenant's own pseudonymous patient id; a new one is made when absent.",
+        description="The tenant's own pseudonymous patient id; a new one is made when absent. "
+        "Ignored for a patient token (the conversation is the token's patient's).",
     )
     language: Literal["zh", "en"] | None = None
 

@@ -96,7 +96,12 @@ class ReadingRecorded(BaseModel):
 class AlertAck(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    by: str = Field("health_manager", min_length=1, max_length=128)
+    by: str | None = Field(
+        None,
+        min_length=1,
+        max_length=128,
+        description="Ignored: the acknowledging manager is the signed-in account.",
+    )
     note: str | None = Field(None, max_length=500)
 
 

@@ -27,7 +27,12 @@ Reply = Annotated[str, Field(min_length=1, max_length=8000), AfterValidator(_not
 class ManagerBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    manager: str = Field(min_length=1, max_length=128, description="Who decides (audited).")
+    manager: str | None = Field(
+        None,
+        min_length=1,
+        max_length=128,
+        description="Ignored (kept for old clients): the decider is the signed-in manager.",
+    )
 
 
 class ReviewApprove(ManagerBody):

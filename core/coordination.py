@@ -10,7 +10,7 @@ import asyncio
 import json
 import time
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any, Protocol
@@ -28,10 +28,26 @@ return 0
 class Coordinator(Protocol):
     def turn_lock(self, key: str, ttl_s: float, wait_s: float) -> Any: ...
     async def hit_rate_limit(self, key: str, limit: int, window_s: int) -> bool: ...
+    async def sliding_window(self, key: str, limit: int, window_s: float) -> float | None: ...
     async def publish(self, channel: str, event: dict[str, Any]) -> None: ...
     def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]: ...
     async def ping(self) -> bool: ...
     async def close(self) -> None: ...
+
+
+_SLIDING_WINDOW = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return tostring(tonumber(oldest[2]) + window - now)
+end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], math.ceil(window * 1000))
+return '-1'
+"""
 
 
 class RedisCoordinator:
@@ -72,6 +88,18 @@ class RedisCoordinator:
             count, _ = await pipe.execute()
         return int(count) > limit
 
+    async def sliding_window(self, key: str, limit: int, window_s: float) -> float | None:
+        """Admit one hit unless ``limit`` hits fell in the last ``window_s`` seconds (a true
+        sliding window, atomic in Redis, on Redis' clock); else the seconds until one frees."""
+        try:
+            wait = await self.client.eval(
+                _SLIDING_WINDOW, 1, self._k(f"window:{key}"), limit, window_s, uuid.uuid4().hex
+            )
+        except OSError as exc:
+            raise DependencyUnavailable(f"Redis unreachable: {exc}") from exc
+        seconds = float(wait)
+        return None if seconds < 0 else max(seconds, 0.001)
+
     async def publish(self, channel: str, event: dict[str, Any]) -> None:
         await self.client.publish(self._k(f"events:{channel}"), json.dumps(event, default=str))
 
@@ -101,6 +129,7 @@ class InMemoryCoordinator:
     def __init__(self) -> None:
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._counts: dict[str, int] = defaultdict(int)
+        self._windows: dict[str, deque[float]] = defaultdict(deque)
         self._queues: dict[str, list[asyncio.Queue[dict[str, Any]]]] = defaultdict(list)
 
     @asynccontextmanager
@@ -123,6 +152,16 @@ class InMemoryCoordinator:
         name = f"{key}:{int(time.time() // window_s)}"
         self._counts[name] += 1
         return self._counts[name] > limit
+
+    async def sliding_window(self, key: str, limit: int, window_s: float) -> float | None:
+        now = time.monotonic()
+        hits = self._windows[key]
+        while hits and hits[0] <= now - window_s:
+            hits.popleft()
+        if len(hits) >= limit:
+            return max(hits[0] + window_s - now, 0.001)
+        hits.append(now)
+        return None
 
     async def publish(self, channel: str, event: dict[str, Any]) -> None:
         for queue in list(self._queues[channel]):

@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _PLACEHOLDER_KEYS = {"", "changeme", "sk-placeholder", "placeholder"}
+_DEV_TOKEN_SECRET = "dev-only-token-secret-not-for-production"
 
 
 class Settings(BaseSettings):
@@ -73,6 +74,39 @@ class Settings(BaseSettings):
     max_message_chars: int = Field(4000, ge=100, description="Longest accepted patient message.")
     rate_limit_per_minute: int = Field(30, ge=1, description="Messages per conversation/minute.")
     turn_lock_timeout_s: float = Field(60.0, gt=0, description="Per-conversation turn lock TTL.")
+    key_rate_limit_per_minute: int = Field(
+        600, ge=1, description="Requests per API key per minute (sliding window)."
+    )
+    tenant_rate_limit_per_minute: int = Field(
+        3000, ge=1, description="Requests per tenant per minute, all its callers together."
+    )
+
+    webhook_max_attempts: int = Field(
+        8, ge=1, le=20, description="Delivery attempts per webhook event and endpoint."
+    )
+    webhook_backoff_s: float = Field(
+        2.0, gt=0, description="First webhook retry delay; doubles each retry (capped at 1 h)."
+    )
+    webhook_timeout_s: float = Field(5.0, gt=0, description="Per-attempt webhook HTTP timeout.")
+    webhook_poll_s: float = Field(
+        1.0, gt=0, description="How often the delivery worker looks for due webhooks."
+    )
+
+    # Credentials
+    token_secret: SecretStr = Field(
+        SecretStr(_DEV_TOKEN_SECRET),
+        description="Signs patient tokens and console sessions (HS256); production needs 32+ "
+        "random characters.",
+    )
+    patient_token_ttl_s: int = Field(
+        7200, ge=60, le=86400, description="Default lifetime of a patient token (seconds)."
+    )
+    session_ttl_s: int = Field(
+        28800, ge=300, le=86400, description="Lifetime of a console sign-in (seconds)."
+    )
+    api_key: SecretStr | None = Field(
+        None, description="Tenant API key that hm eval run --base-url sends as Bearer."
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholders_in_production(self) -> Settings:
@@ -86,6 +120,9 @@ class Settings(BaseSettings):
                 raise ValueError(f"HM_{name.upper()}_API_KEY is a placeholder in production")
         if self.database_url is None:
             raise ValueError("HM_DATABASE_URL must be set in production")
+        secret = self.token_secret.get_secret_value()
+        if secret in _PLACEHOLDER_KEYS or secret == _DEV_TOKEN_SECRET or len(secret) < 32:
+            raise ValueError("HM_TOKEN_SECRET must be 32+ random characters in production")
         return self
 
     @property

@@ -18,7 +18,7 @@ import httpx
 from agent.llm.base import ChatProvider, ChatRequest, ChatResponse
 from api.container import Container
 from api.schemas import ConversationCreate, MessageCreate
-from api.services.conversations import create_conversation, post_message
+from api.services.conversations import create_conversation, open_conversation, post_message
 from core.errors import ServiceError
 from core.schemas import TurnResult
 from evals.cases import EvalCase
@@ -74,20 +74,20 @@ class InProcessSampler:
         for seed in case.seeds:
             ref = f"{seed.patient_ref}-{case.id}-{repeat}"[:128]
             conv = await create_conversation(
-                self.c, ConversationCreate(tenant_id=seed.tenant, patient_ref=ref)
+                self.c, seed.tenant, ConversationCreate(patient_ref=ref)
             )
-            await post_message(self.c, conv.id, MessageCreate(content=seed.user))
-        body = ConversationCreate(tenant_id=case.tenant, patient_ref=_patient_ref(case, repeat))
-        conversation = await create_conversation(self.c, body)
+            seeded = await open_conversation(self.c, seed.tenant, conv.id)
+            await post_message(self.c, seeded, MessageCreate(content=seed.user))
+        body = ConversationCreate(patient_ref=_patient_ref(case, repeat))
+        created = await create_conversation(self.c, case.tenant, body)
+        conversation = await open_conversation(self.c, case.tenant, created.id)
         records = []
         for turn in case.turns:
             usage = _Usage()
             token = _usage.set(usage)
             started = time.perf_counter()
             try:
-                result = await post_message(
-                    self.c, conversation.id, MessageCreate(content=turn.user)
-                )
+                result = await post_message(self.c, conversation, MessageCreate(content=turn.user))
                 record = TurnRecord(user=turn.user, result=result)
             except ServiceError as exc:
                 rejection = Rejection(
@@ -103,30 +103,45 @@ class InProcessSampler:
 
 
 class HttpSampler:
+    """Drives ``/v1`` as a tenant's back end would: ``Authorization: Bearer <api key>``.
+
+    The tenant of every conversation is the key's. ``tenant_keys`` (tenant → key) lets a run
+    play cases and seeds of several tenants (the cross-tenant privacy cases); a tenant with no
+    key of its own is played under ``api_key``'s tenant.
+    """
+
     name = "http"
 
     def __init__(
         self,
         base_url: str,
         *,
+        api_key: str | None = None,
+        tenant_keys: dict[str, str] | None = None,
         timeout_s: float = 60.0,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.client = httpx.AsyncClient(
             base_url=base_url.rstrip("/"), timeout=timeout_s, transport=transport
         )
+        self.api_key = api_key
+        self.tenant_keys = dict(tenant_keys or {})
+
+    def _headers(self, tenant: str) -> dict[str, str]:
+        key = self.tenant_keys.get(tenant, self.api_key)
+        return {"Authorization": f"Bearer {key}"} if key else {}
 
     async def aclose(self) -> None:
         await self.client.aclose()
 
-    async def _post(self, path: str, body: dict[str, Any]) -> httpx.Response:
+    async def _post(self, path: str, body: dict[str, Any], tenant: str) -> httpx.Response:
         try:
-            return await self.client.post(path, json=body)
+            return await self.client.post(path, json=body, headers=self._headers(tenant))
         except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
             raise SamplerUnreachable(f"{self.client.base_url}: {exc}") from exc
 
     async def _conversation(self, tenant: str, ref: str) -> str:
-        response = await self._post("/v1/conversations", {"tenant_id": tenant, "patient_ref": ref})
+        response = await self._post("/v1/conversations", {"patient_ref": ref}, tenant)
         if response.status_code != 201:
             raise RuntimeError(
                 f"creating a conversation: HTTP {response.status_code} {response.text[:200]}"
@@ -138,13 +153,15 @@ class HttpSampler:
             seed_id = await self._conversation(
                 seed.tenant, f"{seed.patient_ref}-{case.id}-{repeat}"
             )
-            await self._post(f"/v1/conversations/{seed_id}/messages", {"content": seed.user})
+            await self._post(
+                f"/v1/conversations/{seed_id}/messages", {"content": seed.user}, seed.tenant
+            )
         conversation_id = await self._conversation(case.tenant, _patient_ref(case, repeat))
         records = []
         for turn in case.turns:
             started = time.perf_counter()
             response = await self._post(
-                f"/v1/conversations/{conversation_id}/messages", {"content": turn.user}
+                f"/v1/conversations/{conversation_id}/messages", {"content": turn.user}, case.tenant
             )
             latency = round((time.perf_counter() - started) * 1000, 1)
             records.append(_http_record(turn.user, response, latency))

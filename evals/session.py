@@ -55,12 +55,14 @@ async def open_in_process(settings: Settings) -> AsyncIterator[tuple[Sampler, Pr
 async def open_sampler(
     config: RunConfig, settings: Settings | None = None
 ) -> AsyncIterator[tuple[Sampler, Provenance]]:
+    settings = settings or get_settings()
     if config.base_url:
-        sampler = HttpSampler(config.base_url, timeout_s=config.timeout_s)
+        key = settings.api_key.get_secret_value() if settings.api_key else None
+        sampler = HttpSampler(config.base_url, api_key=key, timeout_s=config.timeout_s)
         try:
             yield sampler, http_provenance(config.base_url)
         finally:
             await sampler.aclose()
         return
-    async with open_in_process(settings or get_settings()) as opened:
+    async with open_in_process(settings) as opened:
         yield opened

@@ -49,12 +49,22 @@ def make_settings(tmp_path: Path, kb_index_dir: Path) -> SettingsFactory:
 
 @asynccontextmanager
 async def running_app(settings: Settings, **kwargs: Any) -> AsyncIterator[httpx.AsyncClient]:
-    """The real app with its lifespan, reached over ASGI by an httpx client."""
+    """The real app with its lifespan, reached over ASGI by an httpx client that sends a key of
+    the ``default`` tenant (``tests.helpers.auth`` gives other principals' headers)."""
     from api.app import create_app
+    from tests.helpers.auth import bearer, new_key
 
     app = create_app(settings, **kwargs)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
             client.app = app  # type: ignore[attr-defined]
-            yield client
+            key = await new_key(client, "default")
+            client.tenant_keys = {"default": key}  # type: ignore[attr-defined]
+            client.headers.update(bearer(key))
+            client.staff_clients = {}  # type: ignore[attr-defined]
+            try:
+                yield client
+            finally:
+                for staff in client.staff_clients.values():  # type: ignore[attr-defined]
+                    await staff.aclose()

@@ -36,14 +36,11 @@ async def _run(args: argparse.Namespace) -> int:
             await seed_tenants(session)
         conversation_id = (
             args.conversation
-            or (
-                await conversations.create_conversation(
-                    c, ConversationCreate(tenant_id=args.tenant)
-                )
-            ).id
+            or (await conversations.create_conversation(c, args.tenant, ConversationCreate())).id
         )
+        scope = await conversations.open_conversation(c, args.tenant, conversation_id)
         if args.message is not None:
-            result = await _send(c, conversation_id, args.message)
+            result = await _send(c, scope, args.message)
             _print(result, args.json)
             return 0
         print(f"conversation {conversation_id} — type your message, Ctrl-D to quit")
@@ -53,11 +50,11 @@ async def _run(args: argparse.Namespace) -> int:
             except EOFError:
                 return 0
             if text:
-                _print(await _send(c, conversation_id, text), args.json)
+                _print(await _send(c, scope, text), args.json)
 
 
-async def _send(c: Container, conversation_id: str, text: str) -> TurnResult:
-    return await conversations.post_message(c, conversation_id, MessageCreate(content=text))
+async def _send(c: Container, scope: conversations.ConversationScope, text: str) -> TurnResult:
+    return await conversations.post_message(c, scope, MessageCreate(content=text))
 
 
 def _print(result: TurnResult, as_json: bool) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from api.cli import chat, eval, kb, review, serve, triage
+from api.cli import admin, chat, eval, kb, review, serve, triage
 from core.errors import ServiceError
 from core.logging import configure_logging
 
@@ -14,7 +14,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hm", description="Health-manager agent service.")
     parser.add_argument("--log-level", default="WARNING", help="logging level (default WARNING)")
     sub = parser.add_subparsers(dest="command", required=True)
-    for module in (serve, chat, kb, triage, eval, review):
+    for module in (serve, chat, kb, triage, eval, review, admin):
         module.register(sub)
     return parser
 

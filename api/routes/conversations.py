@@ -10,7 +10,14 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from api.deps import ContainerDep, LanguageDep
+from api.deps import (
+    ChatWriter,
+    ContainerDep,
+    ConversationReadScope,
+    ConversationWriteScope,
+    LanguageDep,
+    SessionDep,
+)
 from api.schemas import ConversationCreate, ConversationDetail, ConversationPublic, MessageCreate
 from api.services import conversations as service
 from core.errors import ServiceError
@@ -20,13 +27,20 @@ router = APIRouter(prefix="/v1/conversations", tags=["conversations"])
 
 
 @router.post("", status_code=201)
-async def create_conversation(c: ContainerDep, body: ConversationCreate) -> ConversationPublic:
-    return await service.create_conversation(c, body)
+async def create_conversation(
+    c: ContainerDep, caller: ChatWriter, body: ConversationCreate
+) -> ConversationPublic:
+    """A conversation of the caller's tenant (a patient token: of the token's patient)."""
+    return await service.create_conversation(
+        c, caller.tenant_id, body, patient_id=caller.patient_id
+    )
 
 
 @router.get("/{conversation_id}")
-async def read_conversation(c: ContainerDep, conversation_id: str) -> ConversationDetail:
-    return await service.read_conversation(c, conversation_id)
+async def read_conversation(
+    session: SessionDep, scope: ConversationReadScope
+) -> ConversationDetail:
+    return await service.read_conversation(session, scope)
 
 
 @router.post(
@@ -36,18 +50,18 @@ async def read_conversation(c: ContainerDep, conversation_id: str) -> Conversati
 )
 async def create_turn(
     c: ContainerDep,
-    conversation_id: str,
+    scope: ConversationWriteScope,
     body: MessageCreate,
     request: Request,
     language: LanguageDep,
 ) -> Any:
     if "text/event-stream" in request.headers.get("accept", ""):
         return StreamingResponse(
-            _turn_events(c, conversation_id, body, language),
+            _turn_events(c, scope, body, language),
             media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
         )
-    return await service.post_message(c, conversation_id, body)
+    return await service.post_message(c, scope, body)
 
 
 def _sse(event: str, data: dict[str, Any]) -> str:
@@ -55,7 +69,7 @@ def _sse(event: str, data: dict[str, Any]) -> str:
 
 
 async def _turn_events(
-    c: Any, conversation_id: str, body: MessageCreate, language: Any
+    c: Any, scope: service.ConversationScope, body: MessageCreate, language: Any
 ) -> AsyncIterator[str]:
     """Progress events while the turn runs, then the reviewed reply in pieces, then the result.
 
@@ -67,7 +81,7 @@ async def _turn_events(
         if kind == "progress":
             await queue.put(("progress", {"node": payload.get("node")}))
 
-    task = asyncio.create_task(service.post_message(c, conversation_id, body, on_progress))
+    task = asyncio.create_task(service.post_message(c, scope, body, on_progress))
     while not task.done() or not queue.empty():
         getter = asyncio.create_task(queue.get())
         done, _ = await asyncio.wait({getter, task}, return_when=asyncio.FIRST_COMPLETED)

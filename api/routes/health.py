@@ -8,17 +8,18 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from api.auth import PUBLIC
 from api.deps import ContainerDep
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/healthz")
+@router.get("/healthz", openapi_extra=PUBLIC)
 async def read_health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/readyz")
+@router.get("/readyz", openapi_extra=PUBLIC)
 async def read_readiness(c: ContainerDep) -> JSONResponse:
     checks: dict[str, Any] = {}
     try:

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import ContainerDep
+from api.deps import ContainerDep, KnowledgeReader
 
 router = APIRouter(prefix="/v1/knowledge", tags=["knowledge"])
 
@@ -14,6 +14,7 @@ router = APIRouter(prefix="/v1/knowledge", tags=["knowledge"])
 @router.get("/search")
 async def search_knowledge(
     c: ContainerDep,
+    caller: KnowledgeReader,
     q: str = Query(..., description="The question, as a patient would write it."),
     k: int = Query(5, ge=1, le=20),
     language: str | None = Query(None, pattern="^(zh|en)$"),

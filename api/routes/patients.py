@@ -1,6 +1,7 @@
 """A tenant's patients and their care records: profile, consents, readings, tasks, care plans.
 
-Every ``{patient_id}`` goes through ``PatientDep``: a patient of another tenant is not found.
+Every ``{patient_id}`` goes through a patient scope of ``api.deps``: a patient of another
+tenant (or, for a patient token, any other patient) is not found.
 """
 
 from __future__ import annotations
@@ -10,7 +11,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body
 
-from api.deps import ContainerDep
+from api.deps import (
+    ConsentScope,
+    ContainerDep,
+    PatientAdmin,
+    PatientAdminScope,
+    PatientHealthScope,
+    PatientReadScope,
+    PatientWriteScope,
+    SessionDep,
+)
 from api.schemas_care import (
     CarePlanCreate,
     CarePlanPublic,
@@ -26,7 +36,6 @@ from api.schemas_care import (
 )
 from api.schemas_tools import ConsentState, ConsentUpdate
 from api.services import care, consents, patients, readings, tasks
-from api.tenancy import PatientDep, TenantDep
 from tools.readings import ReadingIn
 from tools.readings.models import ReadingKind
 from tools.tasks import CreateTaskArgs
@@ -36,69 +45,71 @@ router = APIRouter(prefix="/v1/patients", tags=["patients"])
 
 @router.post("", status_code=201)
 async def create_patient(
-    c: ContainerDep, tenant_id: TenantDep, body: PatientCreate
+    c: ContainerDep, caller: PatientAdmin, body: PatientCreate
 ) -> PatientPublic:
-    return await patients.create_patient(c, tenant_id, body)
+    return await patients.create_patient(c, caller.tenant_id, body)
 
 
 @router.get("/{patient_id}")
-async def read_patient(c: ContainerDep, scope: PatientDep) -> PatientPublic:
-    return await patients.read_patient(c, scope)
+async def read_patient(session: SessionDep, scope: PatientHealthScope) -> PatientPublic:
+    return await patients.read_patient(session, scope)
 
 
 @router.put("/{patient_id}/profile")
 async def replace_profile(
-    c: ContainerDep, scope: PatientDep, body: PatientProfile
+    c: ContainerDep, scope: PatientAdminScope, body: PatientProfile
 ) -> PatientPublic:
     return await patients.replace_profile(c, scope, body)
 
 
 @router.post("/{patient_id}/consents", status_code=201)
-async def record_consent(c: ContainerDep, scope: PatientDep, body: ConsentUpdate) -> ConsentState:
+async def record_consent(c: ContainerDep, scope: ConsentScope, body: ConsentUpdate) -> ConsentState:
     return await consents.record_consent(c, scope, body)
 
 
 @router.get("/{patient_id}/consents")
-async def read_consents(c: ContainerDep, scope: PatientDep) -> ConsentState:
-    return await consents.read_consents(c, scope)
+async def read_consents(session: SessionDep, scope: PatientReadScope) -> ConsentState:
+    return await consents.read_consents(session, scope)
 
 
 @router.post("/{patient_id}/readings", status_code=201)
 async def record_reading(
-    c: ContainerDep, scope: PatientDep, body: Annotated[ReadingIn, Body()]
+    c: ContainerDep, scope: PatientWriteScope, body: Annotated[ReadingIn, Body()]
 ) -> ReadingRecorded:
     return await readings.record_reading(c, scope, body)
 
 
 @router.get("/{patient_id}/readings")
 async def list_readings(
-    c: ContainerDep,
-    scope: PatientDep,
+    session: SessionDep,
+    scope: PatientHealthScope,
     kind: ReadingKind | None = None,
     since: datetime | None = None,
 ) -> list[ReadingPublic]:
-    return await readings.list_readings(c, scope, kind, since)
+    return await readings.list_readings(session, scope, kind, since)
 
 
 @router.post("/{patient_id}/tasks", status_code=201)
-async def create_task(c: ContainerDep, scope: PatientDep, body: CreateTaskArgs) -> TaskCreated:
+async def create_task(
+    c: ContainerDep, scope: PatientWriteScope, body: CreateTaskArgs
+) -> TaskCreated:
     return await tasks.create_task(c, scope, body)
 
 
 @router.get("/{patient_id}/tasks")
-async def list_tasks(c: ContainerDep, scope: PatientDep) -> list[TaskPublic]:
-    return await tasks.list_tasks(c, scope)
+async def list_tasks(session: SessionDep, scope: PatientHealthScope) -> list[TaskPublic]:
+    return await tasks.list_tasks(session, scope)
 
 
 @router.post("/{patient_id}/tasks/{task_id}/completions", status_code=201)
 async def complete_task(
-    c: ContainerDep, scope: PatientDep, task_id: str, body: CompletionCreate
+    c: ContainerDep, scope: PatientWriteScope, task_id: str, body: CompletionCreate
 ) -> CompletionPublic:
     return await tasks.complete_task(c, scope, task_id, body)
 
 
 @router.post("/{patient_id}/care-plans", status_code=201)
 async def create_care_plan(
-    c: ContainerDep, scope: PatientDep, body: CarePlanCreate
+    c: ContainerDep, scope: PatientAdminScope, body: CarePlanCreate
 ) -> CarePlanPublic:
     return await care.create_care_plan(c, scope, body)

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from agent.nodes.human import ManagerDecision
-from api.deps import ContainerDep
+from api.deps import ContainerDep, ManagerOnly, StaffReader
 from api.schemas_review import (
     ReviewApprove,
     ReviewDecisionPublic,
@@ -19,7 +19,6 @@ from api.schemas_review import (
     ReviewReject,
 )
 from api.services import learning_loop, review_queue
-from api.tenancy import TenantDep
 
 router = APIRouter(prefix="/v1/review-queue", tags=["review-queue"])
 
@@ -27,44 +26,44 @@ router = APIRouter(prefix="/v1/review-queue", tags=["review-queue"])
 @router.get("")
 async def list_review_items(
     c: ContainerDep,
-    tenant_id: TenantDep,
+    caller: StaffReader,
     status: review_queue.QueueFilter = "pending",
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> ReviewQueuePublic:
-    return await review_queue.list_review_items(c, tenant_id, status, limit)
+    return await review_queue.list_review_items(c, caller.tenant_id, status, limit)
 
 
 @router.get("/{item_id}")
-async def read_review_item(c: ContainerDep, tenant_id: TenantDep, item_id: str) -> ReviewItemPublic:
-    return await review_queue.read_review_item(c, tenant_id, item_id)
+async def read_review_item(c: ContainerDep, caller: StaffReader, item_id: str) -> ReviewItemPublic:
+    return await review_queue.read_review_item(c, caller.tenant_id, item_id)
 
 
 @router.post("/{item_id}/approve")
 async def approve_review_item(
-    c: ContainerDep, tenant_id: TenantDep, item_id: str, body: ReviewApprove
+    c: ContainerDep, caller: ManagerOnly, item_id: str, body: ReviewApprove
 ) -> ReviewDecisionPublic:
-    decision = ManagerDecision(action="approve", manager=body.manager)
-    return await review_queue.decide_review_item(c, tenant_id, item_id, decision)
+    decision = ManagerDecision(action="approve", manager=caller.subject)
+    return await review_queue.decide_review_item(c, caller.tenant_id, item_id, decision)
 
 
 @router.post("/{item_id}/edit")
 async def edit_review_item(
-    c: ContainerDep, tenant_id: TenantDep, item_id: str, body: ReviewEdit
+    c: ContainerDep, caller: ManagerOnly, item_id: str, body: ReviewEdit
 ) -> ReviewDecisionPublic:
-    decision = ManagerDecision(action="edit", reply=body.reply, manager=body.manager)
-    return await review_queue.decide_review_item(c, tenant_id, item_id, decision)
+    decision = ManagerDecision(action="edit", reply=body.reply, manager=caller.subject)
+    return await review_queue.decide_review_item(c, caller.tenant_id, item_id, decision)
 
 
 @router.post("/{item_id}/reject")
 async def reject_review_item(
-    c: ContainerDep, tenant_id: TenantDep, item_id: str, body: ReviewReject
+    c: ContainerDep, caller: ManagerOnly, item_id: str, body: ReviewReject
 ) -> ReviewDecisionPublic:
-    decision = ManagerDecision(action="reject", reply=body.reply, manager=body.manager)
-    return await review_queue.decide_review_item(c, tenant_id, item_id, decision)
+    decision = ManagerDecision(action="reject", reply=body.reply, manager=caller.subject)
+    return await review_queue.decide_review_item(c, caller.tenant_id, item_id, decision)
 
 
 @router.post("/{item_id}/label")
 async def label_review_item(
-    c: ContainerDep, tenant_id: TenantDep, item_id: str, body: ReviewLabelCreate
+    c: ContainerDep, caller: ManagerOnly, item_id: str, body: ReviewLabelCreate
 ) -> ReviewLabelPublic:
-    return await learning_loop.label_review_item(c, tenant_id, item_id, body)
+    return await learning_loop.label_review_item(c, caller.tenant_id, item_id, body, caller.subject)

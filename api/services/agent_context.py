@@ -7,7 +7,7 @@ from dataclasses import replace
 from agent.context import AgentContext, EventSink, ReviewSink
 from api.container import Container
 from core.text import Language
-from guardrails.tenant_policy import tenant_policies
+from guardrails.tenant_policy import TenantPolicy, tenant_policies
 from tools.registry import ToolContext
 
 
@@ -18,14 +18,16 @@ def build_agent_context(
     language: Language,
     emit: EventSink,
     record_review: ReviewSink | None = None,
+    policy: TenantPolicy | None = None,
 ) -> AgentContext:
     """Run dependencies for one graph run, under the policy of ``tool_context.tenant_id``.
 
-    The tenant policy decides the enabled tools, the disclosure wording (in ``language`` for
+    The tenant policy (``policy``: the one in force, see ``api.services.tenant_policies``;
+    absent: the shipped one) decides the enabled tools, the disclosure wording (in ``language`` for
     the model's prompt; the review node appends it in the turn's detected language), the
     banned phrases and which PII kinds a reply may echo.
     """
-    policy = tenant_policies().for_tenant(tool_context.tenant_id)
+    policy = policy or tenant_policies().for_tenant(tool_context.tenant_id)
     tool_context = replace(tool_context, red_flags=c.red_flags.vote)
     context = AgentContext(
         provider=c.provider,

@@ -207,7 +207,7 @@ async def acknowledge_alert(
             audit(
                 session,
                 tenant_id=tenant_id,
-                actor=body.by,
+                actor=f"manager:{body.by}",
                 action="alert_acknowledged",
                 entity_type="alert",
                 entity_id=record.id,

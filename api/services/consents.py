@@ -7,11 +7,13 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from api.container import Container
+from api.principals import Principal
 from api.schemas_tools import ConsentPublic, ConsentState, ConsentUpdate
 from api.services.records import audit
 from api.tenancy import PatientScope
 from core.db.care_models import ConsentRecord
-from core.errors import ValidationFailed
+from core.db.models import Tenant
+from core.errors import ConsentMissing, ValidationFailed
 from tools.insurance import WEARABLE_PRICING_PURPOSE
 
 SHARE_WITH_INSURER_PURPOSE = "share_with_insurer"
@@ -99,6 +101,23 @@ async def record_consent(c: Container, scope: PatientScope, body: ConsentUpdate)
         return await _state(session, scope.patient_id)
 
 
-async def read_consents(c: Container, scope: PatientScope) -> ConsentState:
-    async with c.sessions() as session:
-        return await _state(session, scope.patient_id)
+async def read_consents(session: AsyncSession, scope: PatientScope) -> ConsentState:
+    return await _state(session, scope.patient_id)
+
+
+async def require_sharing_consent(
+    session: AsyncSession, principal: Principal, patient_id: str
+) -> None:
+    """An insurer's key reads a patient's health data only with ``share_with_insurer``."""
+    if principal.role != "key":
+        return
+    tenant = await session.get(Tenant, principal.tenant_id)
+    if tenant is None or tenant.kind != "insurer":
+        return
+    if SHARE_WITH_INSURER_PURPOSE not in await consented_purposes(session, patient_id):
+        raise ConsentMissing(
+            "the patient has not consented to share health data with this insurer",
+            message_zh="患者尚未同意向保险公司共享健康数据",
+            code="consent_missing",
+            details={"purpose": SHARE_WITH_INSURER_PURPOSE},
+        )

@@ -6,6 +6,7 @@ import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -26,7 +27,9 @@ from api.services.alerts import publish_alerts
 from api.services.consents import load_consented_purposes
 from api.services.learning_loop import ReviewRecorder, add_review_events
 from api.services.records import audit, get_or_create_patient, require_tenant
+from api.services.tenant_policies import load_policy
 from api.services.turn_results import persist_turn, turn_result_from_state
+from api.tenancy import require_patient, visible_to_caller
 from core.db.models import Conversation, Message, Patient
 from core.errors import NotFound, RateLimited, ValidationFailed
 from core.schemas import TurnResult
@@ -36,20 +39,64 @@ log = logging.getLogger(__name__)
 ProgressSink = Callable[[str, dict[str, Any]], Awaitable[None]]
 
 
-async def create_conversation(c: Container, body: ConversationCreate) -> ConversationPublic:
-    async with c.sessions() as session:
-        await require_tenant(session, body.tenant_id)
-        patient = await get_or_create_patient(
-            session, body.tenant_id, body.patient_ref or f"anon-{uuid.uuid4().hex[:16]}"
+@dataclass(frozen=True)
+class ConversationScope:
+    """A conversation and its patient, loaded once and checked against the caller."""
+
+    conversation: Conversation
+    patient: Patient
+
+
+def conversation_not_found(conversation_id: str) -> NotFound:
+    return NotFound(
+        f"conversation {conversation_id!r} not found",
+        message_zh="对话不存在",
+        code="conversation_not_found",
+    )
+
+
+async def load_conversation(
+    session: AsyncSession, tenant_id: str, conversation_id: str
+) -> ConversationScope:
+    """The conversation if the caller may see it (its tenant; for a patient token, its own)."""
+    conversation = await session.get(Conversation, conversation_id)
+    if conversation is None or conversation.tenant_id != tenant_id:
+        raise conversation_not_found(conversation_id)
+    patient = await session.get(Patient, conversation.patient_id)
+    if not visible_to_caller(patient, tenant_id):
+        raise conversation_not_found(conversation_id)
+    assert patient is not None
+    return ConversationScope(conversation=conversation, patient=patient)
+
+
+async def create_conversation(
+    c: Container, tenant_id: str, body: ConversationCreate, *, patient_id: str | None = None
+) -> ConversationPublic:
+    """A new conversation of the caller's tenant: for ``patient_id`` (a patient token's own
+    patient) or for the tenant's patient ``patient_ref`` (made when new)."""
+    if body.tenant_id is not None and body.tenant_id != tenant_id:
+        raise NotFound(
+            f"unknown tenant {body.tenant_id!r}",
+            message_zh=f"租户 {body.tenant_id!r} 不存在",
+            code="unknown_tenant",
+            field="tenant_id",
         )
+    async with c.sessions() as session:
+        await require_tenant(session, tenant_id)
+        if patient_id is not None:
+            patient = await require_patient(session, tenant_id, patient_id)
+        else:
+            patient = await get_or_create_patient(
+                session, tenant_id, body.patient_ref or f"anon-{uuid.uuid4().hex[:16]}"
+            )
         conversation = Conversation(
-            tenant_id=body.tenant_id, patient_id=patient.id, language=body.language or "zh"
+            tenant_id=tenant_id, patient_id=patient.id, language=body.language or "zh"
         )
         session.add(conversation)
         await session.flush()
         audit(
             session,
-            tenant_id=body.tenant_id,
+            tenant_id=tenant_id,
             actor="patient",
             action="conversation_created",
             entity_type="conversation",
@@ -59,21 +106,21 @@ async def create_conversation(c: Container, body: ConversationCreate) -> Convers
         return _public(conversation, patient)
 
 
-async def read_conversation(c: Container, conversation_id: str) -> ConversationDetail:
-    async with c.sessions() as session:
-        conversation, patient = await _load(session, conversation_id)
-        rows = await session.scalars(
-            select(Message)
-            .where(Message.conversation_id == conversation_id)
-            .order_by(Message.created_at, Message.id)
-        )
-        messages = [MessagePublic.model_validate(m, from_attributes=True) for m in rows]
-        return ConversationDetail(**_public(conversation, patient).model_dump(), messages=messages)
+async def read_conversation(session: AsyncSession, scope: ConversationScope) -> ConversationDetail:
+    """In the request's session, where the scope was loaded."""
+    conversation, patient = scope.conversation, scope.patient
+    rows = await session.scalars(
+        select(Message)
+        .where(Message.conversation_id == conversation.id)
+        .order_by(Message.created_at, Message.id)
+    )
+    messages = [MessagePublic.model_validate(m, from_attributes=True) for m in rows]
+    return ConversationDetail(**_public(conversation, patient).model_dump(), messages=messages)
 
 
 async def post_message(
     c: Container,
-    conversation_id: str,
+    scope: ConversationScope,
     body: MessageCreate,
     on_progress: ProgressSink | None = None,
 ) -> TurnResult:
@@ -84,8 +131,9 @@ async def post_message(
             code="message_too_long",
             field="content",
         )
+    conversation, patient = scope.conversation, scope.patient
+    conversation_id = conversation.id
     async with c.sessions() as session:
-        conversation, patient = await _load(session, conversation_id)
         if body.client_message_id:
             done = await _finished_turn(session, conversation_id, body.client_message_id)
             if done is not None:
@@ -137,6 +185,7 @@ async def _run_turn(
         language="en" if conversation.language == "en" else "zh",
         emit=emit,
         record_review=recorder,
+        policy=await load_policy(c, conversation.tenant_id),
     )
     config = thread_config(conversation.id)
     turn_input = {"user_text": message.content, "message_id": message.id}
@@ -172,19 +221,6 @@ async def _run_turn(
         },
     )
     return result
-
-
-async def _load(session: AsyncSession, conversation_id: str) -> tuple[Conversation, Patient]:
-    conversation = await session.get(Conversation, conversation_id)
-    if conversation is None:
-        raise NotFound(
-            f"conversation {conversation_id!r} not found",
-            message_zh="对话不存在",
-            code="conversation_not_found",
-        )
-    patient = await session.get(Patient, conversation.patient_id)
-    assert patient is not None
-    return conversation, patient
 
 
 async def _finished_turn(
@@ -240,3 +276,11 @@ def _public(conversation: Conversation, patient: Patient) -> ConversationPublic:
         status=conversation.status,
         created_at=conversation.created_at,
     )
+
+
+async def open_conversation(
+    c: Container, tenant_id: str, conversation_id: str
+) -> ConversationScope:
+    """``load_conversation`` in its own session, for in-process callers (CLI, evals)."""
+    async with c.sessions() as session:
+        return await load_conversation(session, tenant_id, conversation_id)

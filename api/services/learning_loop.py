@@ -96,7 +96,7 @@ async def events_of_turn(
 
 
 async def label_review_item(
-    c: Container, tenant_id: str, item_id: str, body: ReviewLabelCreate
+    c: Container, tenant_id: str, item_id: str, body: ReviewLabelCreate, manager: str
 ) -> ReviewLabelPublic:
     """Record (or replace) the manager's root cause and correct answer for an item."""
     async with c.sessions() as session:
@@ -113,14 +113,14 @@ async def label_review_item(
         label.root_cause = body.root_cause
         label.correct_answer = answer
         label.notes = body.notes
-        label.labelled_by = body.manager
+        label.labelled_by = manager
         label.labelled_at = datetime.now(UTC)
         session.add(label)
         await session.flush()
         audit(
             session,
             tenant_id=tenant_id,
-            actor=f"manager:{body.manager}",
+            actor=f"manager:{manager}",
             action="review_labelled",
             entity_type="review_item",
             entity_id=held.item.id,

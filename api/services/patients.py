@@ -69,9 +69,10 @@ async def create_patient(c: Container, tenant_id: str, body: PatientCreate) -> P
         return _public(patient)
 
 
-async def read_patient(c: Container, scope: PatientScope) -> PatientPublic:
-    async with c.sessions() as session:
-        return _public(await require_patient(session, scope.tenant_id, scope.patient_id))
+async def read_patient(session: AsyncSession, scope: PatientScope) -> PatientPublic:
+    """In the request's session; the scope's row when the dependency loaded it."""
+    patient = scope.patient or await require_patient(session, scope.tenant_id, scope.patient_id)
+    return _public(patient)
 
 
 async def replace_profile(c: Container, scope: PatientScope, body: PatientProfile) -> PatientPublic:

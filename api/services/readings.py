@@ -181,7 +181,7 @@ async def record_reading(c: Container, scope: PatientScope, body: ReadingIn) -> 
 
 
 async def list_readings(
-    c: Container, scope: PatientScope, kind: ReadingKind | None, since: datetime | None
+    session: AsyncSession, scope: PatientScope, kind: ReadingKind | None, since: datetime | None
 ) -> list[ReadingPublic]:
     if since is not None and since.tzinfo is None:
         raise ValidationFailed(
@@ -197,8 +197,7 @@ async def list_readings(
         query = query.where(ReadingRecord.kind == kind)
     if since is not None:
         query = query.where(ReadingRecord.measured_at >= since)
-    async with c.sessions() as session:
-        rows = await session.scalars(
-            query.order_by(ReadingRecord.measured_at.desc()).limit(HISTORY_LIMIT)
-        )
-        return [ReadingPublic.model_validate(r, from_attributes=True) for r in rows]
+    rows = await session.scalars(
+        query.order_by(ReadingRecord.measured_at.desc()).limit(HISTORY_LIMIT)
+    )
+    return [ReadingPublic.model_validate(r, from_attributes=True) for r in rows]

@@ -7,10 +7,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from api.principals import current_principal
+from api.services.webhooks import add_outbox_event
 from core.db.models import AuditEntry, Patient, Tenant
 from core.errors import NotFound
 
-SEED_TENANTS = {"default": "Default tenant", "insurer-demo": "示例保险 Sample Insurer (demo)"}
+SEED_TENANTS = {
+    "default": ("Default tenant", "provider"),
+    "insurer-demo": ("示例保险 Sample Insurer (demo)", "insurer"),
+}
 
 
 def audit(
@@ -23,23 +28,28 @@ def audit(
     entity_id: str,
     details: dict[str, Any] | None = None,
 ) -> None:
+    """Append an audit entry; it names the request's authenticated principal, when there is one."""
+    principal = current_principal.get()
     session.add(
         AuditEntry(
             tenant_id=tenant_id,
             actor=actor,
+            principal=principal.label if principal is not None else None,
             action=action,
             entity_type=entity_type,
             entity_id=entity_id,
             details=details or {},
         )
     )
+    entity = {"entity_type": entity_type, "entity_id": entity_id, "details": details or {}}
+    add_outbox_event(session, tenant_id, action, entity)  # the webhook event, same transaction
 
 
 async def seed_tenants(session: AsyncSession) -> None:
     existing = set((await session.scalars(select(Tenant.id))).all())
-    for tenant_id, name in SEED_TENANTS.items():
+    for tenant_id, (name, kind) in SEED_TENANTS.items():
         if tenant_id not in existing:
-            session.add(Tenant(id=tenant_id, name=name))
+            session.add(Tenant(id=tenant_id, name=name, kind=kind))
     await session.commit()
 
 

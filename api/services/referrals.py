@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from api.container import Container
 from api.schemas_tools import ReferralCreate, ReferralPublic, ReferralStatusUpdate
 from api.services.records import audit
-from api.tenancy import require_patient
+from api.tenancy import require_patient, visible_to_caller
 from core.db.care_models import ReferralRecord
-from core.db.models import new_id
+from core.db.models import Patient, new_id
 from core.errors import NotFound, ValidationFailed
 from core.text import Language
 from tools.referrals import ReferralPlan, ReferralRequest, plan_referral, transition
@@ -151,6 +151,8 @@ async def _load(
     record = await session.get(ReferralRecord, referral_id, with_for_update=for_update)
     if record is None or record.tenant_id != tenant_id:
         raise referral_not_found(referral_id)
+    if not visible_to_caller(await session.get(Patient, record.patient_id), tenant_id):
+        raise referral_not_found(referral_id)  # a patient token sees only its own referrals
     return record
 
 

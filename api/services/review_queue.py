@@ -33,6 +33,7 @@ from api.services.review_items import (
     public_item,
     require_pending,
 )
+from api.services.tenant_policies import load_policy
 from api.services.turn_results import turn_result_from_state
 from core.db.models import Message, ReviewItem
 from core.schemas import TurnResult
@@ -141,6 +142,7 @@ async def _resume(
         ),
         language="en" if conversation.language == "en" else "zh",
         emit=emit,
+        policy=await load_policy(c, conversation.tenant_id),
     )
     config = thread_config(conversation.id)
     await c.graph.ainvoke(Command(resume=decision.model_dump()), config, context=context)

@@ -135,28 +135,27 @@ def _audit_created(session: AsyncSession, scope: PatientScope, tasks: Sequence[T
         )
 
 
-async def list_tasks(c: Container, scope: PatientScope) -> list[TaskPublic]:
+async def list_tasks(session: AsyncSession, scope: PatientScope) -> list[TaskPublic]:
     now = datetime.now(UTC)
-    async with c.sessions() as session:
-        tasks = list(
-            await session.scalars(
-                select(TaskRecord)
-                .where(
-                    TaskRecord.tenant_id == scope.tenant_id,
-                    TaskRecord.patient_id == scope.patient_id,
-                )
-                .order_by(TaskRecord.created_at, TaskRecord.id)
+    tasks = list(
+        await session.scalars(
+            select(TaskRecord)
+            .where(
+                TaskRecord.tenant_id == scope.tenant_id,
+                TaskRecord.patient_id == scope.patient_id,
             )
+            .order_by(TaskRecord.created_at, TaskRecord.id)
         )
-        done: dict[str, list[datetime]] = defaultdict(list)
-        rows = await session.execute(
-            select(TaskCompletionRecord.task_id, TaskCompletionRecord.completed_at).where(
-                TaskCompletionRecord.patient_id == scope.patient_id
-            )
+    )
+    done: dict[str, list[datetime]] = defaultdict(list)
+    rows = await session.execute(
+        select(TaskCompletionRecord.task_id, TaskCompletionRecord.completed_at).where(
+            TaskCompletionRecord.patient_id == scope.patient_id
         )
-        for task_id, completed_at in rows:
-            done[task_id].append(completed_at)
-        total = await points_total(session, scope.patient_id)
+    )
+    for task_id, completed_at in rows:
+        done[task_id].append(completed_at)
+    total = await points_total(session, scope.patient_id)
     return [task_public(t, done[t.id], total, now) for t in tasks]
 
 

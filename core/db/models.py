@@ -27,6 +27,9 @@ class Tenant(Base):
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16), default="provider")
+    """``provider`` (a hospital, a health-management company) or ``insurer``: an insurer's keys
+    read a patient's health data only with the patient's ``share_with_insurer`` consent."""
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -119,11 +122,15 @@ class AuditEntry(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     tenant_id: Mapped[str] = mapped_column(String(64), index=True)
     actor: Mapped[str] = mapped_column(String(128))
+    principal: Mapped[str | None] = mapped_column(String(160), nullable=True)
+    """Who was authenticated for the request that wrote this entry (key, account, patient)."""
     action: Mapped[str] = mapped_column(String(64))
     entity_type: Mapped[str] = mapped_column(String(64))
     entity_id: Mapped[str] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+import core.db.auth_models  # noqa: E402  (registers the principals' and policy tables)
 import core.db.care_models  # noqa: E402  (registers the care and money tables)
-import core.db.review_models  # noqa: E402, F401  (registers the learning-loop tables)
+import core.db.review_models  # noqa: E402  (registers the learning-loop tables)
+import core.db.webhook_models  # noqa: E402, F401  (registers the webhook tables)

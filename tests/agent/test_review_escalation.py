@@ -14,6 +14,7 @@ from agent.nodes.review import review_draft
 from core.schemas import ReviewReason
 from tests.api.test_review_queue import ScriptedReviewer
 from tests.conftest import SettingsFactory, running_app
+from tests.helpers.auth import manager
 from tests.helpers.scripted_openai import Step, scripted_openai_server
 from tools.catalog import default_registry
 
@@ -40,7 +41,7 @@ async def test_a_reviewer_that_always_holds_never_sees_an_emergency(
     reviewer = ScriptedReviewer(always="hold")
     async with running_app(make_settings(), reviewer=reviewer) as client:
         turn = await _turn(client, EMERGENCY)
-        queue = (await client.get("/v1/review-queue")).json()["items"]
+        queue = (await (await manager(client)).get("/v1/review-queue")).json()["items"]
         ordinary = await _turn(client, "糖尿病患者能吃水果吗？")
     assert turn["status"] == "completed" and turn["safety"]["escalated"] is True
     assert "120" in turn["reply"]
@@ -79,7 +80,7 @@ async def test_an_emergency_found_by_the_triage_tool_is_never_held(
         settings = make_settings(llm_provider="openai", llm_base_url=server.base_url)
         async with running_app(settings, reviewer=reviewer) as client:
             turn = await _turn(client, "帮我看看我爸现在这个情况要不要紧")
-            queue = (await client.get("/v1/review-queue")).json()["items"]
+            queue = (await (await manager(client)).get("/v1/review-queue")).json()["items"]
     assert turn["status"] == "completed" and queue == []
     assert "120" in turn["reply"] and "热水" not in turn["reply"]
     assert turn["safety"]["triage_level"] == "emergency"

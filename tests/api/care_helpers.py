@@ -14,10 +14,10 @@ from api.container import Container
 from core.db.models import Base
 from core.settings import Settings
 from tests.conftest import running_app
+from tests.helpers.auth import tenant_headers
 from tests.helpers.services import plain_postgres_url, temporary_postgres_database
 
 BACKENDS = ["sqlite", "postgresql"]
-OTHER_TENANT = {"X-Tenant-ID": "insurer-demo"}
 ZH = {"Accept-Language": "zh-CN"}
 
 
@@ -55,6 +55,11 @@ async def app_on(
         )
         async with running_app(settings) as api:
             yield api
+
+
+async def other_tenant(api: httpx.AsyncClient) -> dict[str, str]:
+    """Headers of another tenant's back end (a key of ``insurer-demo``)."""
+    return await tenant_headers(api, "insurer-demo")
 
 
 def container(api: httpx.AsyncClient) -> Container:

@@ -13,6 +13,7 @@ import pytest
 
 from tests.api.conftest import new_conversation
 from tests.conftest import SettingsFactory, running_app
+from tests.helpers.auth import staff_headers
 from tests.helpers.scripted_openai import Step, scripted_openai_server
 
 CRISIS = [
@@ -28,6 +29,15 @@ async def _say(client: httpx.AsyncClient, cid: str, text: str) -> dict[str, Any]
     response = await client.post(f"/v1/conversations/{cid}/messages", json={"content": text})
     assert response.status_code == 200, response.text
     return dict(response.json())
+
+
+async def _open_alerts(api: httpx.AsyncClient) -> list[dict[str, Any]]:
+    """The manager's list of open alerts (staff-only: a manager signs in)."""
+    response = await api.get(
+        "/v1/alerts", params={"status": "open"}, headers=await staff_headers(api)
+    )
+    assert response.status_code == 200, response.text
+    return list(response.json())
 
 
 def _is_crisis_reply(turn: dict[str, Any]) -> bool:
@@ -49,7 +59,7 @@ async def test_every_crisis_message_gets_the_crisis_reply_and_an_alert(
     turn = await _say(api, cid, text)
     assert _is_crisis_reply(turn), turn
     assert turn["tool_calls"] == []
-    alerts = (await api.get("/v1/alerts", params={"status": "open"})).json()
+    alerts = await _open_alerts(api)
     mine = [a for a in alerts if a["rule_code"] == "conversation_emergency"]
     assert any(turn["reply"] in a["patient_message"].values() for a in mine), alerts
 
@@ -61,7 +71,7 @@ async def test_hopelessness_gets_the_safety_question_and_a_yes_escalates(
     first = await _say(api, cid, "最近觉得活着没意思")
     assert first["safety"]["crisis"] == "distress" and first["safety"]["escalated"] is False
     assert "有没有想过伤害自己" in first["reply"] and "12356" in first["reply"]
-    alerts = (await api.get("/v1/alerts", params={"status": "open"})).json()
+    alerts = await _open_alerts(api)
     check = [a for a in alerts if a["rule_code"] == "conversation_crisis_check"]
     assert check and check[0]["severity"] == "high"
     second = await _say(api, cid, "嗯，有时候会想")

@@ -51,10 +51,12 @@ async def test_unknown_conversation(client: httpx.AsyncClient) -> None:
         assert response.json()["error"]["code"] == "conversation_not_found"
 
 
-async def test_unknown_tenant_and_bad_tenant_id(client: httpx.AsyncClient) -> None:
-    response = await client.post("/v1/conversations", json={"tenant_id": "ghost-insurer"})
+async def test_a_tenant_in_the_body_is_not_trusted(client: httpx.AsyncClient) -> None:
+    response = await client.post("/v1/conversations", json={"tenant_id": "insurer-demo"})
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "unknown_tenant"
+    mine = await client.post("/v1/conversations", json={"tenant_id": "default"})
+    assert mine.status_code == 201 and mine.json()["tenant_id"] == "default"
     response = await client.post("/v1/conversations", json={"tenant_id": "Bad Tenant!"})
     assert response.status_code == 422
 

@@ -15,13 +15,14 @@ import httpx
 import pytest
 
 from tests.api.care_helpers import (
-    OTHER_TENANT,
     ZH,
     container,
     count_rows,
     error_of,
     new_patient,
+    other_tenant,
 )
+from tests.helpers.auth import manager
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 FAR_FUTURE = "2099-01-01T08:00:00+08:00"
@@ -156,23 +157,36 @@ async def test_alert_list_ack_and_tenant_scope(api: httpx.AsyncClient) -> None:
     patient = await new_patient(api, "rd-ack", conditions=["diabetes"])
     posted = await api.post(f"/v1/patients/{patient}/readings", json=glucose(2.2))
     alert_id = posted.json()["alerts"][0]["alert"]["id"]
-    open_ids = {a["id"] for a in (await api.get("/v1/alerts", params={"status": "open"})).json()}
+    open_ids = {
+        a["id"]
+        for a in (await (await manager(api)).get("/v1/alerts", params={"status": "open"})).json()
+    }
     assert alert_id in open_ids
-    theirs = (await api.get("/v1/alerts", headers=OTHER_TENANT)).json()
+    other = await manager(api, "insurer-demo")
+    theirs = (await other.get("/v1/alerts")).json()
     assert alert_id not in {a["id"] for a in theirs}
-    foreign_ack = await api.post(f"/v1/alerts/{alert_id}/ack", headers=OTHER_TENANT)
-    error_of(foreign_ack, 404, "alert_not_found")
-    acked = await api.post(f"/v1/alerts/{alert_id}/ack", json={"by": "manager-li"})
+    error_of(await other.post(f"/v1/alerts/{alert_id}/ack"), 404, "alert_not_found")
+    error_of(await api.post(f"/v1/alerts/{alert_id}/ack"), 403, "wrong_role")  # a key: no
+    acked = await (await manager(api)).post(f"/v1/alerts/{alert_id}/ack", json={"by": "manager-li"})
     assert acked.status_code == 200, acked.text
     assert acked.json()["status"] == "acknowledged"
-    assert acked.json()["acknowledged_by"] == "manager-li"
-    again = await api.post(f"/v1/alerts/{alert_id}/ack", json={"by": "manager-wang"})
-    assert again.json()["acknowledged_by"] == "manager-li"  # repeating changes nothing
-    open_now = await api.get("/v1/alerts", params={"status": "open", "patient_id": patient})
+    li = (await manager(api)).username
+    assert acked.json()["acknowledged_by"] == li  # the signed-in manager, not the body's "by"
+    again = await (await manager(api)).post(
+        f"/v1/alerts/{alert_id}/ack", json={"by": "manager-wang"}
+    )
+    assert again.json()["acknowledged_by"] == li  # repeating changes nothing
+    open_now = await (await manager(api)).get(
+        "/v1/alerts", params={"status": "open", "patient_id": patient}
+    )
     assert open_now.json() == []
     assert await count_rows(api, "audit_log", action="alert_acknowledged", entity_id=alert_id) == 1
-    error_of(await api.post("/v1/alerts/nope/ack"), 404, "alert_not_found")
-    error_of(await api.get("/v1/alerts", params={"status": "maybe"}), 422, "invalid_request")
+    error_of(await (await manager(api)).post("/v1/alerts/nope/ack"), 404, "alert_not_found")
+    error_of(
+        await (await manager(api)).get("/v1/alerts", params={"status": "maybe"}),
+        422,
+        "invalid_request",
+    )
 
 
 async def test_reading_list_filters_by_kind_and_since(api: httpx.AsyncClient) -> None:
@@ -218,7 +232,7 @@ async def test_bad_readings_store_nothing(
 
 
 async def test_unknown_or_foreign_patient_is_not_found(api: httpx.AsyncClient) -> None:
-    foreign = await new_patient(api, "rd-foreign", headers=OTHER_TENANT)
+    foreign = await new_patient(api, "rd-foreign", headers=await other_tenant(api))
     before = await count_rows(api, "readings")
     for patient in ("nobody", foreign):
         path = f"/v1/patients/{patient}/readings"
@@ -226,6 +240,6 @@ async def test_unknown_or_foreign_patient_is_not_found(api: httpx.AsyncClient) -
         error_of(await api.get(path), 404, "patient_not_found")
     assert await count_rows(api, "readings") == before
     posted = await api.post(
-        f"/v1/patients/{foreign}/readings", json=glucose(5.0), headers=OTHER_TENANT
+        f"/v1/patients/{foreign}/readings", json=glucose(5.0), headers=await other_tenant(api)
     )
     assert posted.status_code == 201

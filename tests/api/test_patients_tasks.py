@@ -15,11 +15,11 @@ import httpx
 import pytest
 
 from tests.api.care_helpers import (
-    OTHER_TENANT,
     ZH,
     count_rows,
     error_of,
     new_patient,
+    other_tenant,
 )
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -112,7 +112,9 @@ async def test_completing_someone_elses_task_is_not_found(api: httpx.AsyncClient
     )
     error_of(
         await api.post(
-            f"/v1/patients/{owner}/tasks/{task_id}/completions", json=body, headers=OTHER_TENANT
+            f"/v1/patients/{owner}/tasks/{task_id}/completions",
+            json=body,
+            headers=await other_tenant(api),
         ),
         404,
         "patient_not_found",
@@ -185,7 +187,7 @@ async def test_bad_tasks_store_nothing(
 
 
 async def test_tasks_of_unknown_or_foreign_patients(api: httpx.AsyncClient) -> None:
-    foreign = await new_patient(api, "task-foreign", headers=OTHER_TENANT)
+    foreign = await new_patient(api, "task-foreign", headers=await other_tenant(api))
     before = await count_rows(api, "tasks")
     for patient in ("nobody", foreign):
         error_of(

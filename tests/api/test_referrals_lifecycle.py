@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from core.db.models import AuditEntry
 from tests.api.care_helpers import (
-    OTHER_TENANT,
     ZH,
     container,
     count_rows,
     error_of,
     new_patient,
+    other_tenant,
 )
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -165,14 +165,18 @@ async def test_bad_referral_requests_store_nothing(
 async def test_referrals_never_cross_tenants(api: httpx.AsyncClient) -> None:
     patient = await new_patient(api, "ref-tenant")
     rid = (await api.post("/v1/referrals", json={**PSYCHIATRY, "patient_id": patient})).json()["id"]
-    error_of(await api.get(f"/v1/referrals/{rid}", headers=OTHER_TENANT), 404, "referral_not_found")
+    error_of(
+        await api.get(f"/v1/referrals/{rid}", headers=await other_tenant(api)),
+        404,
+        "referral_not_found",
+    )
     moved = await api.post(
-        f"/v1/referrals/{rid}/status", json={"status": "sent"}, headers=OTHER_TENANT
+        f"/v1/referrals/{rid}/status", json={"status": "sent"}, headers=await other_tenant(api)
     )
     error_of(moved, 404, "referral_not_found")
     assert (await api.get(f"/v1/referrals/{rid}")).json()["status"] == "created"
     other = await api.post(
-        "/v1/referrals", json={**PSYCHIATRY, "patient_id": patient}, headers=OTHER_TENANT
+        "/v1/referrals", json={**PSYCHIATRY, "patient_id": patient}, headers=await other_tenant(api)
     )
     error_of(other, 404, "patient_not_found")
     error_of(await api.get("/v1/referrals/nope"), 404, "referral_not_found")

@@ -18,6 +18,7 @@ from tests.api import test_review_queue as queue_tests
 from tests.api.conftest import new_conversation
 from tests.api.test_review_queue import QUESTION, ScriptedReviewer, held_item, say
 from tests.conftest import SettingsFactory, running_app
+from tests.helpers.auth import manager, staff_client
 
 api = queue_tests.api  # fixtures shared with the queue tests
 reviewer = queue_tests.reviewer
@@ -55,7 +56,7 @@ async def test_a_hold_is_recorded_and_closed_by_the_decision(api: httpx.AsyncCli
     [event] = await _events(api, cid)
     assert event.verdict == "hold" and event.final_reply is None
     assert event.draft == item["draft"]
-    await api.post(
+    await (await manager(api)).post(
         f"/v1/review-queue/{item['id']}/edit", json={"manager": "li", "reply": "少吃盐。"}
     )
     [event] = await _events(api, cid)
@@ -65,24 +66,34 @@ async def test_a_hold_is_recorded_and_closed_by_the_decision(api: httpx.AsyncCli
 async def test_labelling_an_item(api: httpx.AsyncClient) -> None:
     _, item = await held_item(api)
     url = f"/v1/review-queue/{item['id']}/label"
-    missing = await api.post(url, json={"manager": "li", "root_cause": "rule"})
+    missing = await (await manager(api)).post(url, json={"manager": "li", "root_cause": "rule"})
     assert missing.status_code == 422
     error = missing.json()["error"]
     assert error["code"] == "correct_answer_required" and error["field"] == "correct_answer"
-    first = await api.post(
+    first = await (await manager(api)).post(
         url, json={"manager": "li", "root_cause": "rule", "correct_answer": "每天不超过5克。"}
     )
     assert first.status_code == 200, first.text
-    assert first.json()["root_cause"] == "rule" and first.json()["labelled_by"] == "li"
-    await api.post(
+    assert (
+        first.json()["root_cause"] == "rule"
+        and first.json()["labelled_by"] == (await manager(api)).username
+    )
+    await (await manager(api)).post(
         f"/v1/review-queue/{item['id']}/reject", json={"manager": "li", "reply": "见门诊"}
     )
-    relabel = await api.post(url, json={"manager": "wang", "root_cause": "data", "notes": "KB gap"})
+    other_manager = await staff_client(api, "manager", "default", slot="second")
+    relabel = await other_manager.post(
+        url, json={"manager": "wang", "root_cause": "data", "notes": "KB gap"}
+    )
     assert relabel.status_code == 200
     label = relabel.json()
     assert label["correct_answer"] == "见门诊"  # defaults to the reply the manager sent
-    assert (label["root_cause"], label["notes"], label["labelled_by"]) == ("data", "KB gap", "wang")
-    shown = (await api.get(f"/v1/review-queue/{item['id']}")).json()
+    assert (label["root_cause"], label["notes"], label["labelled_by"]) == (
+        "data",
+        "KB gap",
+        other_manager.username,
+    )
+    shown = (await (await manager(api)).get(f"/v1/review-queue/{item['id']}")).json()
     assert shown["label"]["root_cause"] == "data"
     container = api.app.state.container  # type: ignore[attr-defined]
     async with container.sessions() as session:
@@ -103,10 +114,10 @@ async def test_labelled_items_export_as_harness_cases(
             cid = await new_conversation(client)
             await say(client, cid, "我叫张伟，血压150/95")
             await say(client, cid, "糖尿病患者能吃水果吗？")
-            queue = (await client.get("/v1/review-queue")).json()["items"]
+            queue = (await (await manager(client)).get("/v1/review-queue")).json()["items"]
             item = next(i for i in queue if i["question"] == "糖尿病患者能吃水果吗？")
             _, unlabelled = await held_item(client)
-            response = await client.post(
+            response = await (await manager(client)).post(
                 f"/v1/review-queue/{item['id']}/label",
                 json={"manager": "li", "root_cause": "technical", "correct_answer": "可以适量吃。"},
             )

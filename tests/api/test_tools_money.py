@@ -14,12 +14,13 @@ import httpx
 import pytest
 
 from tests.api.care_helpers import (
-    OTHER_TENANT,
     ZH,
     count_rows,
     error_of,
     new_patient,
+    other_tenant,
 )
+from tests.helpers.auth import patient_headers
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 D = Decimal
@@ -48,7 +49,7 @@ async def test_payment_plan_without_patient_is_stored_under_the_tenant(
     api: httpx.AsyncClient,
 ) -> None:
     response = await api.post(
-        "/v1/tools/payment-plans", json={**PLAN, "term_months": 12}, headers=OTHER_TENANT
+        "/v1/tools/payment-plans", json={**PLAN, "term_months": 12}, headers=await other_tenant(api)
     )
     assert response.status_code == 201, response.text
     body = response.json()
@@ -102,20 +103,20 @@ async def test_payment_plan_errors_speak_the_callers_language(api: httpx.AsyncCl
     assert "Monthly income must be greater than 0" in en["message"]
 
 
-async def test_unknown_tenant_is_refused_before_anything_runs(api: httpx.AsyncClient) -> None:
+async def test_a_bad_key_is_refused_before_anything_runs(api: httpx.AsyncClient) -> None:
     before = await count_rows(api, "payment_plans")
     for path, body in (
         ("/v1/tools/payment-plans", PLAN),
         ("/v1/tools/insurance-quotes", APPLICANT),
         ("/v1/tools/triage", {"text": "头痛"}),
     ):
-        response = await api.post(path, json=body, headers={"X-Tenant-ID": "ghost-insurer"})
-        error_of(response, 404, "unknown_tenant")
+        response = await api.post(path, json=body, headers={"Authorization": "Bearer hm_x_y"})
+        error_of(response, 401, "invalid_credential")
     assert await count_rows(api, "payment_plans") == before
 
 
 async def test_a_patient_of_another_tenant_is_not_found(api: httpx.AsyncClient) -> None:
-    theirs = await new_patient(api, "money-other-tenant", headers=OTHER_TENANT)
+    theirs = await new_patient(api, "money-other-tenant", headers=await other_tenant(api))
     before = await count_rows(api, "payment_plans")
     response = await api.post("/v1/tools/payment-plans", json={**PLAN, "patient_id": theirs})
     error_of(response, 404, "patient_not_found")
@@ -157,6 +158,7 @@ async def test_wearable_discount_needs_recorded_consent(api: httpx.AsyncClient) 
     granted = await api.post(
         f"/v1/patients/{patient}/consents",
         json={"purpose": "insurance_pricing_wearable", "granted": True},
+        headers=patient_headers(api, patient),
     )
     assert granted.status_code == 201
     response = await api.post("/v1/tools/insurance-quotes", json=body)
@@ -170,6 +172,7 @@ async def test_wearable_discount_needs_recorded_consent(api: httpx.AsyncClient) 
     revoked = await api.post(
         f"/v1/patients/{patient}/consents",
         json={"purpose": "insurance_pricing_wearable", "granted": False},
+        headers=patient_headers(api, patient),
     )
     assert revoked.json()["consented_purposes"] == []
     again = await api.post("/v1/tools/insurance-quotes", json=body)

@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
+import pytest
 
 from core.settings import Settings
 from evals.cases import EvalCase
@@ -20,6 +21,7 @@ from evals.provenance import Provenance, prompt_version
 from evals.results import TurnRecord
 from evals.runner import RunConfig, read_results
 from evals.samplers import HttpSampler, Sampler, SamplerUnreachable
+from tests.conftest import SettingsFactory, running_app
 from tests.evals.factories import emergency_safety, record
 
 
@@ -155,6 +157,19 @@ async def test_http_sampler_records_4xx_as_rejection() -> None:
     assert records[0].rejection is not None and records[0].rejection.code == "message_too_long"
 
 
+async def test_http_sampler_sends_the_tenant_key(make_settings: SettingsFactory) -> None:
+    (case,) = cases()[:1]
+    async with running_app(make_settings()) as api:
+        transport = api._transport
+        keyless = HttpSampler("http://test", transport=transport)
+        with pytest.raises(RuntimeError, match="401"):
+            await keyless.converse(case, 0)
+        key = api.tenant_keys["default"]  # type: ignore[attr-defined]
+        sampler = HttpSampler("http://test", api_key=key, transport=transport)
+        records = await sampler.converse(case, 0)
+        assert records and all(r.result is not None for r in records)
+
+
 async def test_http_connect_error_raises_unreachable() -> None:
     def handler(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused")
@@ -220,3 +235,13 @@ async def test_reports_are_well_formed(tmp_path: Path) -> None:
         "latency_p95_ms",
         "prompt_tokens",
     }
+
+
+async def test_hm_api_key_reaches_the_http_sampler(make_settings: SettingsFactory) -> None:
+    from evals.session import open_sampler
+
+    settings = make_settings(api_key="hm_abcdefabcdef_secret")
+    config = RunConfig(base_url="http://127.0.0.1:9")
+    async with open_sampler(config, settings) as (sampler, _):
+        assert isinstance(sampler, HttpSampler)
+        assert sampler._headers("default") == {"Authorization": "Bearer hm_abcdefabcdef_secret"}

@@ -8,6 +8,7 @@ from typing import Any
 import httpx
 
 from tests.conftest import SettingsFactory, running_app
+from tests.helpers.auth import tenant_headers
 
 INSURER = "本AI助手由示例保险提供，回答仅供健康教育参考。"
 PLAN = "我要做透析，费用10万元，医保报60%，月收入5000，能分期吗？"
@@ -15,9 +16,12 @@ SALT = "高血压患者每天吃多少盐合适？"
 
 
 async def _turn(client: httpx.AsyncClient, tenant: str, text: str) -> dict[str, Any]:
-    created = await client.post("/v1/conversations", json={"tenant_id": tenant})
+    key = await tenant_headers(client, tenant)  # the tenant is the caller's key's
+    created = await client.post("/v1/conversations", json={}, headers=key)
     cid = created.json()["id"]
-    response = await client.post(f"/v1/conversations/{cid}/messages", json={"content": text})
+    response = await client.post(
+        f"/v1/conversations/{cid}/messages", json={"content": text}, headers=key
+    )
     assert response.status_code == 200, response.text
     return dict(response.json())
 
