@@ -21,6 +21,7 @@ RATIO_METRICS = (
     "citation_precision",
     "red_flag_recall",
     "under_triage_rate",
+    "over_escalation_rate",
     "unsafe_advice_rate",
     "over_refusal_rate",
     "tool_call_accuracy",

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Subject = Literal["self", "family", "other"]
+Subject = Literal["self", "family", "other", "media"]
 Tense = Literal["past", "present"]
 
 # Commas split Chinese clauses; English keeps commas so "denies fever, chills, sweats" stays one
@@ -97,10 +97,14 @@ _PRESENT = re.compile(
     r"|\b\d+\s?(?:min|mins|minutes|hr|hrs|hours|h|days|d)\b"
 )
 _OTHER_PERSON = re.compile(
-    r"(?:朋友|同事|邻居|同学|别人|他人|熟人|网友|室友|老板|领导|病友)(?!家)|新闻|电视|电影|电视剧|(?:这|一|那)部剧|追剧|看剧"
-    r"|主角|角色|小说|报道|文章|视频里"
+    r"(?:朋友|同事|邻居|同学|别人|他人|熟人|网友|室友|老板|领导|病友)(?!家)"
     r"|\b(?:friend|colleague|coworker|co-worker|neighbou?r|classmate|roommate|someone|somebody"
-    r"|boss|a guy|a lady|people|news|movie|film|the show|series|character|article|documentary)\b"
+    r"|boss|a guy|a lady|people)\b"
+)
+# A story in a film, the news or a book: never the patient's symptom, whatever its tense.
+_MEDIA = re.compile(
+    r"新闻|电视|电影|电视剧|(?:这|一|那)部剧|追剧|看剧|主角|角色|小说|报道|文章|视频里"
+    r"|\b(?:news|movie|film|the show|tv series|character|article|documentary|novel)\b"
 )
 _FAMILY = re.compile(
     r"爸|妈|父亲|母亲|老公|老婆|丈夫|妻子|爱人|儿子|女儿|孩子|小孩|宝宝|婴儿|bb|老人|爷爷|奶奶|外公"
@@ -163,7 +167,9 @@ def split_clauses(normalised: str) -> list[Clause]:
             if not text:
                 continue
             explicit = True
-            if _OTHER_PERSON.search(text):
+            if _MEDIA.search(text):
+                subject = "media"
+            elif _OTHER_PERSON.search(text):
                 subject = "other"
             elif _FAMILY.search(text):
                 subject = "family"
@@ -245,5 +251,7 @@ def mention_counts(
         return False  # "中风过", "胸痛过": it happened before
     tense_past = _nearest_is_past(clause.text, start, end)
     if tense_past or (tense_past is None and clause.inherited_past):
+        return False
+    if clause.subject == "media":
         return False
     return clause.subject != "other" or clause.present
