@@ -19,7 +19,14 @@ class Retrieval(Protocol):
 
 
 class Retriever(Protocol):
-    def search(self, query: str, k: int = 5, *, language: str | None = None) -> Retrieval: ...
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        *,
+        language: str | None = None,
+        exclude_audience: str | None = None,
+    ) -> Retrieval: ...
 
 
 EventSink = Callable[[str, dict[str, Any]], Awaitable[None]]

@@ -62,6 +62,9 @@ class AgentState(TurnInput, total=False):
     """The final reply the patient sees."""
     status: Literal["completed", "held"]
     """``held`` while a human reviews the draft."""
+    urgent_triage: dict[str, Any] | None
+    """The guard's triage result when red flags call for a doctor within 24 hours: the reply
+    leads with its instruction (and may state its figures)."""
     safety_question_asked: bool
     """The last reply asked the direct safety question (hopelessness without a plan); a "yes"
     to it this turn means the crisis protocol. Carried across turns (not reset by ingest)."""

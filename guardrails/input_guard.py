@@ -42,6 +42,9 @@ class InputScreen(BaseModel):
     """The reply that goes out at once: the 120 instruction, or the crisis safety question."""
     triage: dict[str, Any] | None = None
     """The triage result behind an escalation (shown to the patient as the emergency card)."""
+    urgent: dict[str, Any] | None = None
+    """The triage result when red flags call for a doctor within 24 hours (no escalation): its
+    instruction leads the reply, whatever else the reply answers."""
 
 
 def screen_input(
@@ -68,6 +71,9 @@ def screen_input(
         safety=safety,
         emergency_reply=reply,
         triage=result.model_dump(mode="json") if result is not None and reply else None,
+        urgent=result.model_dump(mode="json")
+        if result is not None and not reply and safety.triage_level == "urgent"
+        else None,
     )
 
 

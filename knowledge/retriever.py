@@ -107,13 +107,19 @@ class Retriever:
         return np.asarray(self.embedder.embed_query(text), dtype=np.float32)
 
     def _mask(
-        self, language: str | None, topics: Sequence[str] | None, audience: str | None
+        self,
+        language: str | None,
+        topics: Sequence[str] | None,
+        audience: str | None,
+        exclude_audience: str | None = None,
     ) -> Mask:
         mask = np.ones(len(self.chunks), dtype=bool)
         if language:
             mask &= self._languages == language
         if audience:
             mask &= self._audiences == audience
+        if exclude_audience:
+            mask &= self._audiences != exclude_audience
         if topics:
             any_topic = np.zeros(len(self.chunks), dtype=bool)
             for topic in topics:
@@ -131,6 +137,7 @@ class Retriever:
         topics: Sequence[str] | None = None,
         audience: str | None = None,
         mode: RetrievalMode | None = None,
+        exclude_audience: str | None = None,
     ) -> RetrievalResult:
         """The ``k`` best passages for ``query`` among chunks matching every given filter, or
         none with ``abstained=True`` when nothing in the corpus is about the query."""
@@ -144,7 +151,13 @@ class Retriever:
                 code="k_out_of_range",
             )
         ranking = self.rank(
-            query, k, language=language, topics=topics, audience=audience, mode=mode
+            query,
+            k,
+            language=language,
+            topics=topics,
+            audience=audience,
+            mode=mode,
+            exclude_audience=exclude_audience,
         )
         abstained, reason = self.abstain_decision(ranking)
         passages = [] if abstained else [self._passage(i, s) for i, s in ranking.scored]
@@ -162,12 +175,13 @@ class Retriever:
         topics: Sequence[str] | None = None,
         audience: str | None = None,
         mode: RetrievalMode | None = None,
+        exclude_audience: str | None = None,
     ) -> Ranking:
         """Rank chunks without deciding anything: (chunk index, score) pairs and the signals."""
         mode = mode or self.config.mode
         if mode != "bm25" and self.vectors is None:
             mode = "bm25"
-        mask = self._mask(language, topics, audience)
+        mask = self._mask(language, topics, audience, exclude_audience)
         tokens = tokenize(query)
         lexical = self.bm25.scores(tokens)
         pool = max(self.config.candidate_pool, k)

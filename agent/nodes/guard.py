@@ -39,6 +39,7 @@ async def guard_input(state: AgentState, runtime: Runtime[AgentContext]) -> dict
         "safety": screen.safety.model_dump(),
         "messages": [{"role": "user", "content": text}],
         "safety_question_asked": screen.safety.crisis == "distress",
+        "urgent_triage": screen.urgent,
     }
     if screen.safety.crisis == "distress":
         # Hopelessness without a plan: the direct safety question goes out now, a human is told.

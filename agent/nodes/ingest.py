@@ -32,4 +32,5 @@ async def ingest_message(state: AgentState, runtime: Runtime[AgentContext]) -> d
         "intent": None,
         "injection": False,
         "pii_kinds": [],
+        "urgent_triage": None,
     }

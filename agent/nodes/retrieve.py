@@ -15,10 +15,14 @@ async def retrieve_evidence(state: AgentState, runtime: Runtime[AgentContext]) -
     ctx = runtime.context
     language = state.get("language", "zh")
     query = _retrieval_query(state.get("redacted_text") or state["user_text"])
-    result = ctx.retriever.search(query, k=ctx.retrieval_k, language=language)
+    # Clinician references (scoring charts such as NEWS2) back the tools and the triage rules;
+    # they are not what a patient's question is answered from.
+    result = ctx.retriever.search(
+        query, k=ctx.retrieval_k, language=language, exclude_audience=CLINICIAN
+    )
     if result.abstained and language == "en":
         # English versions cover the core documents only; fall back to the whole corpus.
-        result = ctx.retriever.search(query, k=ctx.retrieval_k)
+        result = ctx.retriever.search(query, k=ctx.retrieval_k, exclude_audience=CLINICIAN)
     evidence: list[dict[str, Any]] = []
     for passage in result.passages:
         if not passage_is_safe(passage.text):
@@ -39,6 +43,7 @@ async def retrieve_evidence(state: AgentState, runtime: Runtime[AgentContext]) -
     return {"evidence": evidence, "abstained": bool(result.abstained) or not evidence}
 
 
+CLINICIAN = "clinician"
 _MAX_QUERY_CHARS = 600
 
 

@@ -35,9 +35,11 @@ async def review_draft(state: AgentState, runtime: Runtime[AgentContext]) -> dic
     language = state.get("language", "zh")
     draft = state.get("draft", "")
     if not state.get("fallback"):
-        draft = ctx.tenant_policy.with_disclosure(draft, language)
+        draft = ctx.tenant_policy.with_disclosure(_urgent_first(state, draft), language)
     evidence = [EvidencePassage.model_validate(e) for e in state.get("evidence", [])]
     tool_results = [c.get("result", {}) for c in state.get("tool_calls", [])]
+    if state.get("urgent_triage"):
+        tool_results.append(state["urgent_triage"])
     findings = deterministic_findings({**state, "draft": draft}, evidence, ctx.tenant_policy)
     outcome: ReviewOutcome | None = None
     if not state.get("fallback"):
@@ -70,6 +72,15 @@ async def review_draft(state: AgentState, runtime: Runtime[AgentContext]) -> dic
         "revisions": revisions,
         "feedback": [f"{r.code}: {r.message}" for r in review.reasons],
     }
+
+
+def _urgent_first(state: AgentState, draft: str) -> str:
+    """A draft for a message with urgent red flags leads with the 24-hour instruction."""
+    triage = state.get("urgent_triage") or {}
+    steps = triage.get("advice_steps") or []
+    if not steps or steps[0] in draft:
+        return draft
+    return f"{steps[0]}\n\n{draft}" if draft else str(steps[0])
 
 
 def emergency_advice(state: AgentState) -> str | None:

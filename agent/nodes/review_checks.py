@@ -23,6 +23,8 @@ def deterministic_findings(
     draft = state.get("draft", "")
     language = state.get("language", "zh")
     tool_results = [c.get("result", {}) for c in state.get("tool_calls", [])]
+    if state.get("urgent_triage"):
+        tool_results.append(state["urgent_triage"])  # the instruction's figures (24 hours)
     cards = state.get("cards", [])
     card_types = {card["type"] for card in cards}
     cited = {str(ref) for ref in state.get("cited_refs", [])}

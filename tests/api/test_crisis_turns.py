@@ -145,3 +145,21 @@ async def test_with_an_openai_model_a_crisis_never_reaches_the_model(
             follow = await _say(client, cid, "最近觉得活着没意思")
             assert server.requests == []  # the safety question needs no model either
             assert follow["safety"]["crisis"] == "distress"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "孩子4岁，拉肚子加吐一天了，今天只尿了一次",
+        "wear contacts, right eye painful and red since this morning, light hurts",
+    ],
+)
+async def test_urgent_red_flags_lead_the_reply_with_the_24_hour_instruction(
+    api: httpx.AsyncClient, text: str
+) -> None:
+    cid = await new_conversation(api)
+    turn = await _say(api, cid, text)
+    assert turn["safety"]["triage_level"] == "urgent" and turn["safety"]["escalated"] is False
+    first = turn["reply"].splitlines()[0]
+    assert "24" in first, turn["reply"]
+    assert turn["status"] == "completed"
