@@ -62,6 +62,11 @@ class AgentState(TurnInput, total=False):
     """The final reply the patient sees."""
     status: Literal["completed", "held"]
     """``held`` while a human reviews the draft."""
+    active_emergency: dict[str, Any] | None
+    """The emergency of an earlier turn ({"reminder", "red_flags"}): every later reply leads
+    with its reminder until the patient says it is handled. Carried across turns."""
+    ongoing_emergency: bool
+    """This turn was answered with the reminder of an emergency still under way."""
     urgent_triage: dict[str, Any] | None
     """The guard's triage result when red flags call for a doctor within 24 hours: the reply
     leads with its instruction (and may state its figures)."""

@@ -1,6 +1,9 @@
-"""The safety question's answer: after "have you had thoughts of harming yourself?", a "yes"
-in any form (有, 想过, 嗯, 係, yes, sometimes) is treated as stated intent — the crisis protocol
-follows. Kept deliberately broad: a false "yes" costs a hotline number, a missed one costs more.
+"""Crisis follow-ups.
+
+The safety question's answer: after "have you had thoughts of harming yourself?", a "yes" in any
+form (有, 想过, 嗯, 係, yes, sometimes) is treated as stated intent — the crisis protocol follows.
+Kept deliberately broad: a false "yes" costs a hotline number, a missed one costs more. And
+whether an earlier emergency is now handled (已经打了120, the ambulance is here).
 """
 
 from __future__ import annotations
@@ -18,6 +21,21 @@ _YES = re.compile(
     r"有|想过|想|嗯|是|对|会|偶尔|有时|经常|一直|yes|yeah|yep|sometimes|often|i have|i do|kind of"
     r"|sort of|maybe|a bit|every day|all the time"
 )
+
+
+_HANDLED = re.compile(
+    r"(?:已经|刚刚|刚才)?(?:打了|拨了|拨打了|叫了)\s?120|救护车[^,.。，]{0,4}(?:到了|来了|接走)"
+    r"|(?:已经|现在)?(?:到了|在)[^,.。，]{0,3}(?:医院|急诊)|医生[^,.。，]{0,4}看过|已经没事了|现在没事了"
+    r"|\b(?:called|rang|phoned) (?:120|an ambulance|the ambulance)"
+    r"|ambulance (?:is here|has arrived|arrived|came)"
+    r"|(?:we'?re|i'?m|she'?s|he'?s|they'?re) (?:at|in) (?:the )?(?:hospital|er|a&e|emergency)"
+    r"|doctor (?:has )?(?:seen|saw|checked)"
+)
+
+
+def emergency_handled(text: str) -> bool:
+    """Whether the patient says the emergency of an earlier turn is being handled."""
+    return bool(_HANDLED.search(normalise(text)))
 
 
 def answers_yes(text: str) -> bool:

@@ -14,11 +14,12 @@ from pydantic import BaseModel, Field
 from core.errors import ServiceError
 from core.schemas import RedFlag, Safety
 from core.text import Language
-from guardrails.crisis import answers_yes
+from guardrails.crisis import answers_yes, emergency_handled
 from guardrails.injection import detect_injection
 from guardrails.pii import redact
 from tools.triage.engine import triage
 from tools.triage.models import TriageRequest, TriageResult
+from tools.triage.rulebook import load_rulebook
 from tools.triage.semantic import SemanticVote
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,41 @@ def _red_flags(
     if not escalated and result.crisis is None:
         return safety, "", result
     return safety, f"{result.advice}\n\n{_MANAGER_NOTIFIED[language]}", result
+
+
+def ongoing_emergency(
+    active: dict[str, Any] | None, screen: InputScreen, text: str, language: Language
+) -> dict[str, Any] | None:
+    """The emergency that still leads every reply: set by an escalation, kept until the patient
+    says it is handled (已经打了120, ambulance is here), replaced by a newer escalation. Until
+    then each turn is answered with the reminder and the steps for while help is coming."""
+    if screen.safety.escalated:
+        book = load_rulebook().book.ongoing_emergency
+        reminder = book.zh if language == "zh" else book.en
+        steps = (screen.triage or {}).get("advice_steps", [])
+        return {
+            "reminder": reminder,
+            "steps": steps,
+            "red_flags": [f.code for f in screen.safety.red_flags],
+        }
+    if active is not None and emergency_handled(text):
+        return None
+    return active
+
+
+def handled_reply(language: Language) -> str:
+    book = load_rulebook().book.emergency_handled
+    return book.zh if language == "zh" else book.en
+
+
+def ongoing_reply(active: dict[str, Any], manager_notified: bool, language: Language) -> str:
+    """The reply while an emergency is under way: the reminder, then what to do while waiting
+    (everything after the first step, which the reminder restates)."""
+    steps = [str(step) for step in active.get("steps", [])[1:]]
+    lines = [str(active["reminder"]), *steps]
+    if manager_notified:
+        lines.append(_MANAGER_NOTIFIED[language])
+    return "\n\n".join(lines)
 
 
 def passage_is_safe(text: str) -> bool:

@@ -18,7 +18,13 @@ from langgraph.runtime import Runtime
 from agent.context import AgentContext
 from agent.state import AgentState
 from guardrails.injection import Source, detect_injection
-from guardrails.input_guard import InputScreen, screen_input
+from guardrails.input_guard import (
+    InputScreen,
+    handled_reply,
+    ongoing_emergency,
+    ongoing_reply,
+    screen_input,
+)
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +47,15 @@ async def guard_input(state: AgentState, runtime: Runtime[AgentContext]) -> dict
         "safety_question_asked": screen.safety.crisis == "distress",
         "urgent_triage": screen.urgent,
     }
+    active = ongoing_emergency(state.get("active_emergency"), screen, state["user_text"], language)
+    update["active_emergency"] = active
+    if active is not None and not screen.safety.escalated and screen.safety.crisis is None:
+        # An emergency of an earlier turn is still under way: it stays first; no model answers.
+        update["draft"] = ongoing_reply(active, manager_notified=True, language=language)
+        update["ongoing_emergency"] = True
+    elif active is None and state.get("active_emergency") and not screen.safety.red_flags:
+        update["draft"] = handled_reply(language)  # "the ambulance is here": acknowledged
+        update["ongoing_emergency"] = True
     if screen.safety.crisis == "distress":
         # Hopelessness without a plan: the direct safety question goes out now, a human is told.
         update["draft"] = screen.emergency_reply
@@ -97,4 +112,4 @@ def route_after_guard(state: AgentState) -> Literal["respond", "retrieve"]:
     safety = state.get("safety", {})
     if safety.get("escalated") or safety.get("crisis") == "distress":
         return "respond"
-    return "retrieve"
+    return "respond" if state.get("ongoing_emergency") else "retrieve"

@@ -33,4 +33,5 @@ async def ingest_message(state: AgentState, runtime: Runtime[AgentContext]) -> d
         "injection": False,
         "pii_kinds": [],
         "urgent_triage": None,
+        "ongoing_emergency": False,
     }

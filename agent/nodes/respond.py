@@ -17,7 +17,16 @@ async def respond(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str
         "status": "completed",
         "messages": [{"role": "assistant", "content": reply}],
     }
-    if state.get("safety", {}).get("escalated"):
+    if state.get("ongoing_emergency"):
+        update["review"] = {
+            "verdict": "approve",
+            "reasons": [
+                {"code": "ONGOING_EMERGENCY", "message": "the earlier emergency stays first"}
+            ],
+            "revisions": 0,
+            "reviewer": "escalation",
+        }
+    elif state.get("safety", {}).get("escalated"):
         # The reviewer never blocks or delays an escalation; record that it was bypassed.
         update["review"] = {
             "verdict": "approve",

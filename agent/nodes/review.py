@@ -75,12 +75,14 @@ async def review_draft(state: AgentState, runtime: Runtime[AgentContext]) -> dic
 
 
 def _urgent_first(state: AgentState, draft: str) -> str:
-    """A draft for a message with urgent red flags leads with the 24-hour instruction."""
+    """A draft leads with the reminder of an emergency still under way, or, for a message with
+    urgent red flags, with the 24-hour instruction."""
+    active = state.get("active_emergency") or {}
     triage = state.get("urgent_triage") or {}
-    steps = triage.get("advice_steps") or []
-    if not steps or steps[0] in draft:
+    lead = active.get("reminder") or (triage.get("advice_steps") or [None])[0]
+    if not lead or lead in draft:
         return draft
-    return f"{steps[0]}\n\n{draft}" if draft else str(steps[0])
+    return f"{lead}\n\n{draft}" if draft else str(lead)
 
 
 def emergency_advice(state: AgentState) -> str | None:

@@ -163,3 +163,24 @@ async def test_urgent_red_flags_lead_the_reply_with_the_24_hour_instruction(
     first = turn["reply"].splitlines()[0]
     assert "24" in first, turn["reply"]
     assert turn["status"] == "completed"
+
+
+async def test_an_emergency_stays_first_until_the_patient_says_it_is_handled(
+    api: httpx.AsyncClient,
+) -> None:
+    cid = await new_conversation(api)
+    first = await _say(api, cid, "我爸突然胸口剧痛，满头大汗")
+    assert first["safety"]["escalated"] is True
+    for follow_up in ("等救护车的时候我能做什么？", "要不要先给他吃一片降压药等等看？"):
+        turn = await _say(api, cid, follow_up)
+        assert turn["reply"].startswith("关于刚才的紧急情况"), turn["reply"]
+        assert "120" in turn["reply"] and "不要自己给药" in turn["reply"]
+        assert turn["review"]["reasons"][0]["code"] == "ONGOING_EMERGENCY"
+        assert turn["tool_calls"] == []
+    handled = await _say(api, cid, "救护车到了，谢谢")
+    assert "急救人员" in handled["reply"]
+    after = await _say(api, cid, "高血压患者每天吃多少盐合适？")
+    assert not after["reply"].startswith("关于刚才的紧急情况")
+    assert after["review"]["reasons"] == [] or after["review"]["reasons"][0]["code"] != (
+        "ONGOING_EMERGENCY"
+    )

@@ -120,6 +120,8 @@ class Rulebook(BaseModel):
     level_advice: dict[Level, Localised]
     crisis: CrisisProtocol
     remeasure_advice: Localised
+    ongoing_emergency: Localised
+    emergency_handled: Localised
     questions: dict[str, Localised]
     plausibility: dict[VitalName, tuple[float, float]]
     spelling: Spelling = Spelling()
