@@ -17,9 +17,16 @@ _NO = re.compile(
     r"(?:有|想过|过)?(?:的|啦|了|呀|吧|啊)?(?:[,.!。！，\s]|$)|没有想过|没想过|不会伤害"
     r"|\bno,? i (?:haven'?t|have not|don'?t)\b"
 )
-_YES = re.compile(
-    r"有|想过|想|嗯|是|对|会|偶尔|有时|经常|一直|yes|yeah|yep|sometimes|often|i have|i do|kind of"
-    r"|sort of|maybe|a bit|every day|all the time"
+# A yes opens the reply ("有", "嗯，有时候会", "sometimes"), or the reply says it outright
+# ("我想过", "i have thought about it"); "那有什么办法睡好" is a new question, not a yes.
+_YES_OPENING = re.compile(
+    r"^(?:有(?!什么|没有|哪些|啥|办法|关系|人)|想过|嗯|是(?!不是)|对|会(?!不会)|偶尔|有时|经常"
+    r"|一直|其实|确实|yes|yeah|yep|sometimes|often|i have"
+    r"|i do|kind of|sort of|maybe|a bit|every day|all the time|honestly)"
+)
+_YES_STATED = re.compile(
+    r"(?:有|也|确实|真的|是)?想过(?:自杀|死|结束|伤害自己|不活)?|会想(?:到)?(?:死|自杀|不在)"
+    r"|\bi(?:'ve| have)? (?:thought|think) about (?:it|dying|ending|killing)"
 )
 
 
@@ -40,7 +47,7 @@ def emergency_handled(text: str) -> bool:
 
 def answers_yes(text: str) -> bool:
     """Whether a reply to the safety question says yes (or does not clearly say no)."""
-    canonical = normalise(text)
+    canonical = normalise(text).strip(" ,.!?。，！？")
     if _NO.search(canonical):
         return False
-    return bool(_YES.search(canonical))
+    return bool(_YES_OPENING.search(canonical) or _YES_STATED.search(canonical))

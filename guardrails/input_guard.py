@@ -64,7 +64,7 @@ def screen_input(
     vote = _semantic_vote(red_flags, redaction.text)
     safety, reply, result = _red_flags(text, language, vote)
     if safety_question_asked and not safety.escalated and answers_yes(text):
-        safety, reply, result = _red_flags(f"{text}\n{_STATED_INTENT}", language, None)
+        safety, reply, result = _red_flags(f"{text}。{_STATED_INTENT}", language, None)
     return InputScreen(
         redacted_text=redaction.text,
         pii_kinds=sorted({span.kind.value for span in redaction.spans}),

@@ -118,3 +118,16 @@ def test_triage_time_grows_linearly_with_the_text() -> None:
         timings.append(min(runs))
     # 16x the text: a quadratic algorithm would take ~256x; allow generous noise for linear.
     assert timings[1] < 40 * max(timings[0], 0.005), timings
+
+
+@pytest.mark.parametrize(
+    ("answer", "yes"),
+    [
+        ("有時會諗，如果唔喺度就好", True),
+        ("我确实想过", True),
+        ("那有什么办法能睡得好一点", False),
+        ("有什么药能帮助睡眠吗", False),  # a new question, not a yes
+    ],
+)
+def test_answers_that_open_with_or_state_a_yes(answer: str, yes: bool) -> None:
+    assert answers_yes(answer) is yes
