@@ -12,5 +12,5 @@ An eval is data + a sampler + graders, each small:
 - ``runner``: concurrency, repeats (pass^k), per-case timeouts, progress, resumable output.
 - ``reports``: JSON, JUnit XML and a single-file HTML report; ``compare`` and ``gate``.
 
-``evals/data/triage_cases.jsonl`` is the triage tool's own case file (``bench/triage_eval.py``).
+``evals/data/triage_cases.jsonl`` is the triage tool's own case file (``bench/triage_sets.py``).
 """

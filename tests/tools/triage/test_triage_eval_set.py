@@ -30,12 +30,32 @@ def test_case_file_shape() -> None:
     assert sum(case["split"] == "heldout" for case in cases) >= 40
 
 
-def test_engine_meets_the_safety_bar_on_the_set() -> None:
-    spec = importlib.util.spec_from_file_location("triage_eval", ROOT / "bench" / "triage_eval.py")
+def _bench() -> Any:
+    spec = importlib.util.spec_from_file_location("triage_sets", ROOT / "bench" / "triage_sets.py")
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    summary = bench.summarise([bench.run_case(case) for case in _cases()])
-    assert summary["emergency_recall"] == 1.0
-    assert summary["under_triaged_emergencies"] == 0
-    assert summary["accuracy_accepted"] >= 0.91
+    return bench
+
+
+def test_rules_meet_the_safety_bar_on_our_cases_and_the_ordinary_requests() -> None:
+    bench = _bench()
+    cases = bench.summarise(bench.run(bench.load_set("cases"), None))
+    assert cases["emergency_recall"] == 1.0
+    assert cases["under_triage_rate"] == 0.0
+    assert cases["accuracy_accepted"] >= 0.95
+    requests = bench.summarise(bench.run(bench.load_set("requests"), None))
+    assert requests["emergency_recall"] == 1.0  # emergencies buried in other requests
+    assert requests["over_triage_rate"] <= 0.01  # ordinary questions are not escalated
+
+
+def test_held_out_and_dev_sets_are_frozen_and_well_formed() -> None:
+    bench = _bench()
+    for name in ("heldout", "dev"):
+        rows = bench.load_set(name)
+        assert len(rows) >= 150, name
+        assert sum(r["level"] == "emergency" for r in rows) >= 50, name
+        assert sum(r["lookalike"] for r in rows) >= 30, name
+        assert sum(r["lang"] in {"yue", "en"} for r in rows) >= 30, name
+        for row in rows:
+            assert row["level"] in row["acceptable"] and set(row["acceptable"]) <= LEVELS
