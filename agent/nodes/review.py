@@ -34,13 +34,16 @@ async def review_draft(state: AgentState, runtime: Runtime[AgentContext]) -> dic
     ctx = runtime.context
     language = state.get("language", "zh")
     draft = state.get("draft", "")
+    cards = _with_triage_card(state)
     if not state.get("fallback"):
         draft = ctx.tenant_policy.with_disclosure(_urgent_first(state, draft), language)
     evidence = [EvidencePassage.model_validate(e) for e in state.get("evidence", [])]
     tool_results = [c.get("result", {}) for c in state.get("tool_calls", [])]
     if state.get("urgent_triage"):
         tool_results.append(state["urgent_triage"])
-    findings = deterministic_findings({**state, "draft": draft}, evidence, ctx.tenant_policy)
+    findings = deterministic_findings(
+        {**state, "draft": draft, "cards": cards}, evidence, ctx.tenant_policy
+    )
     outcome: ReviewOutcome | None = None
     if not state.get("fallback"):
         outcome = await ctx.reviewer.review(
@@ -67,11 +70,27 @@ async def review_draft(state: AgentState, runtime: Runtime[AgentContext]) -> dic
     elif review.verdict != "approve":
         await _record(ctx, state, draft, review, evidence)
     return {
+        "cards": cards,
         "draft": draft,
         "review": review.model_dump(),
         "revisions": revisions,
         "feedback": [f"{r.code}: {r.message}" for r in review.reasons],
     }
+
+
+def _with_triage_card(state: AgentState) -> list[dict[str, Any]]:
+    """The turn's cards, with the guard's urgent triage shown as a card when no triage tool
+    result is (the 24-hour instruction that leads the reply is that card's)."""
+    cards = list(state.get("cards", []))
+    triage = state.get("urgent_triage")
+    if triage and not any(card.get("type") == "triage" for card in cards):
+        title = (
+            "24小时内就医"
+            if state.get("language", "zh") == "zh"
+            else "See a doctor within 24 hours"
+        )
+        cards.append({"type": "triage", "title": title, "data": triage})
+    return cards
 
 
 def _urgent_first(state: AgentState, draft: str) -> str:
