@@ -23,6 +23,7 @@ from api.routes import (
 )
 from api.services.records import seed_tenants
 from api.services.reminders import reminder_worker
+from api.web import mount_web
 from core.settings import Settings, get_settings
 from guardrails.tenant_policy import tenant_policies
 
@@ -60,4 +61,5 @@ def create_app(
     for router in (tools.router, patients.router, referrals.router, alerts.router):
         app.include_router(router)
     app.include_router(review_queue.router)
+    mount_web(app)
     return app

@@ -13,6 +13,7 @@ from fastapi.responses import StreamingResponse
 from api.deps import ContainerDep, LanguageDep
 from api.schemas import ConversationCreate, ConversationDetail, ConversationPublic, MessageCreate
 from api.services import conversations as service
+from api.services.conversation_events import open_conversation_events
 from core.errors import ServiceError
 from core.schemas import TurnResult
 
@@ -27,6 +28,22 @@ async def create_conversation(c: ContainerDep, body: ConversationCreate) -> Conv
 @router.get("/{conversation_id}")
 async def read_conversation(c: ContainerDep, conversation_id: str) -> ConversationDetail:
     return await service.read_conversation(c, conversation_id)
+
+
+@router.get(
+    "/{conversation_id}/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def stream_conversation_events(c: ContainerDep, conversation_id: str) -> StreamingResponse:
+    """Server-sent events: ``ready``, then a ``message`` (MessagePublic) whenever a health
+    manager answers in this conversation (a held draft released, edited or replaced)."""
+    events = await open_conversation_events(c, conversation_id)
+    return StreamingResponse(
+        (_sse(kind, data) async for kind, data in events),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 @router.post(
@@ -79,10 +96,10 @@ async def _turn_events(
     try:
         result = task.result()
     except ServiceError as exc:
-        yield _sse("error", exc.to_body(language))
+        yield _sse("error", {**exc.to_body(language), "status": exc.http_status})
         return
     except Exception:
-        yield _sse("error", {"code": "internal_error", "message": "internal error"})
+        yield _sse("error", {"code": "internal_error", "message": "internal error", "status": 500})
         return
     for start in range(0, len(result.reply), 24):
         yield _sse("delta", {"text": result.reply[start : start + 24]})

@@ -61,7 +61,7 @@ async def create_conversation(c: Container, body: ConversationCreate) -> Convers
 
 async def read_conversation(c: Container, conversation_id: str) -> ConversationDetail:
     async with c.sessions() as session:
-        conversation, patient = await _load(session, conversation_id)
+        conversation, patient = await load_conversation(session, conversation_id)
         rows = await session.scalars(
             select(Message)
             .where(Message.conversation_id == conversation_id)
@@ -85,7 +85,7 @@ async def post_message(
             field="content",
         )
     async with c.sessions() as session:
-        conversation, patient = await _load(session, conversation_id)
+        conversation, patient = await load_conversation(session, conversation_id)
         if body.client_message_id:
             done = await _finished_turn(session, conversation_id, body.client_message_id)
             if done is not None:
@@ -174,7 +174,9 @@ async def _run_turn(
     return result
 
 
-async def _load(session: AsyncSession, conversation_id: str) -> tuple[Conversation, Patient]:
+async def load_conversation(
+    session: AsyncSession, conversation_id: str
+) -> tuple[Conversation, Patient]:
     conversation = await session.get(Conversation, conversation_id)
     if conversation is None:
         raise NotFound(

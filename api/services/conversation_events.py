@@ -1,0 +1,74 @@
+"""Live events of one conversation for the patient's app: what a health manager sends.
+
+A held answer is released (or edited, or replaced) by a manager while the patient's app is
+open; the app listens here and shows the manager's message in the same thread, no reload.
+Events come from the tenant's live channel (Redis pub/sub, or the in-process fallback).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from api.container import Container
+from api.schemas import MessagePublic
+from api.services.conversations import load_conversation
+from core.db.models import Message
+
+HEARTBEAT_S = 15.0
+LiveEvent = tuple[str, dict[str, Any]]
+
+
+async def open_conversation_events(
+    c: Container, conversation_id: str, heartbeat_s: float = HEARTBEAT_S
+) -> AsyncIterator[LiveEvent]:
+    """Checks the conversation exists (NotFound before any byte is sent), then the stream."""
+    async with c.sessions() as session:
+        conversation, _ = await load_conversation(session, conversation_id)
+    return _events(c, conversation.tenant_id, conversation_id, heartbeat_s)
+
+
+async def _events(
+    c: Container, tenant_id: str, conversation_id: str, heartbeat_s: float
+) -> AsyncIterator[LiveEvent]:
+    """``ready`` once subscribed, ``message`` per manager decision, ``ping`` when idle."""
+    queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+    subscribed = asyncio.Event()
+
+    async def pump() -> None:
+        subscription = c.coordinator.subscribe(f"tenant:{tenant_id}")
+        first = asyncio.ensure_future(anext(subscription))
+        await asyncio.sleep(0.05)  # the subscription registers on its first step
+        subscribed.set()
+        queue.put_nowait(await first)
+        async for event in subscription:
+            queue.put_nowait(event)
+
+    task = asyncio.create_task(pump())
+    try:
+        await subscribed.wait()
+        yield "ready", {"conversation_id": conversation_id}
+        while True:
+            try:
+                event = await asyncio.wait_for(queue.get(), heartbeat_s)
+            except TimeoutError:
+                yield "ping", {}
+                continue
+            if event.get("conversation_id") != conversation_id:
+                continue
+            if event.get("kind") == "review_decided":
+                message = await _message(c, str(event.get("message_id")))
+                if message is not None:
+                    yield "message", message.model_dump(mode="json")
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+            await task
+
+
+async def _message(c: Container, message_id: str) -> MessagePublic | None:
+    async with c.sessions() as session:
+        row = await session.get(Message, message_id)
+        return None if row is None else MessagePublic.model_validate(row, from_attributes=True)

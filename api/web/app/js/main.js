@@ -1,0 +1,359 @@
+// The patient mini-app: opened as /app/#token=<patient token>. Wires the views together, keeps
+// the conversation, sends turns (over SSE), delivers offline drafts once, and shows bad states.
+
+import { ApiError, api, configure } from "./api.js";
+import {
+  appendMessage, appendPatient, appendWelcome, initChat, lastFollowUps, markSent, markWaiting,
+  rerenderThread, startAssistant,
+} from "./chat.js";
+import { initConsents, initTasks } from "./care.js";
+import { h, clear, newId } from "./dom.js";
+import { applyTexts, language, setLanguage, setTraditional, t } from "./i18n.js";
+import { Outbox } from "./outbox.js";
+import { initRecords } from "./records.js";
+import { canListen, listen, setVoiceLanguage } from "./speech.js";
+
+const $ = (selector) => document.querySelector(selector);
+const token = new URLSearchParams(location.hash.slice(1)).get("token") || "";
+const storeKey = `hm.app.${hash(token)}`;
+const saved = JSON.parse(localStorage.getItem(storeKey) || "{}");
+const state = {
+  conversationId: saved.conversationId || null,
+  patientId: saved.patientId || null,
+  ranges: [],
+  consented: [],
+  flushing: false,
+  expired: false,
+  live: null,
+};
+const prefs = { language: "zh", elder: false, traditional: false, ...(saved.prefs || {}) };
+const outbox = new Outbox(hash(token));
+const input = $("#message-input");
+const ctx = {
+  patientId: () => state.patientId,
+  ranges: () => state.ranges,
+  setConsented: (purposes) => { state.consented = purposes; },
+  onError: (error) => handleError(error),
+};
+
+function hash(text) {
+  let n = 5381;
+  for (const ch of text) n = ((n * 33) ^ ch.codePointAt(0)) >>> 0;
+  return n.toString(36);
+}
+
+function persist() {
+  localStorage.setItem(storeKey, JSON.stringify({
+    conversationId: state.conversationId, patientId: state.patientId, prefs,
+  }));
+}
+
+// ---- banners and bad states -------------------------------------------------------------
+
+function banner(kind, text, retry = false) {
+  const el = $("#banner");
+  clear(el);
+  el.hidden = !kind;
+  el.dataset.kind = kind || "";
+  if (!kind) return;
+  el.append(h("span", {}, text));
+  if (retry) el.append(h("button.button.small", { type: "button", onclick: () => reconnect() }, t("retry")));
+}
+
+function showExpired() {
+  state.expired = true;
+  state.live?.abort();
+  document.body.dataset.state = "expired";
+  const main = $("#app-main");
+  clear(main);
+  main.append(h("section.expired", { role: "alert" },
+    h("p.big", { "aria-hidden": "true" }, "🔒"),
+    h("h2", {}, t("expired_title")),
+    h("p", {}, t("expired_body"))));
+  $("#composer").hidden = true;
+  $("#tabs").hidden = true;
+  banner(null);
+}
+
+function handleError(error) {
+  if (error instanceof ApiError && error.status === 401) showExpired();
+  else if (error instanceof ApiError && error.unreachable) banner("down", t("down_banner"), true);
+}
+
+function showInputError(text) {
+  const el = $("#input-error");
+  el.textContent = text;
+  el.hidden = !text;
+}
+
+// ---- conversation -----------------------------------------------------------------------
+
+async function ensureConversation() {
+  if (state.conversationId) {
+    try {
+      const conversation = await api.readConversation(state.conversationId);
+      state.patientId = conversation.patient_id;
+      for (const message of conversation.messages) appendMessage(message);
+      return;
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 404) throw error;
+      state.conversationId = null;
+    }
+  }
+  const conversation = await api.createConversation(prefs.language);
+  state.conversationId = conversation.id;
+  state.patientId = conversation.patient_id;
+  persist();
+}
+
+async function boot() {
+  try {
+    await ensureConversation();
+  } catch (error) {
+    handleError(error);
+    return false;
+  }
+  document.body.dataset.ready = "true";
+  if (!navigator.onLine) banner("offline", t("offline_banner"));
+  else banner(null);
+  api.readRanges().then((ranges) => { state.ranges = ranges; }, () => {});
+  listenLive();
+  flush();
+  return true;
+}
+
+async function reconnect() {
+  if (state.expired) return;
+  if (!state.conversationId || document.body.dataset.ready !== "true") {
+    if (!(await boot())) return;
+  } else banner(null);
+  if (!state.live) listenLive();
+  flush();
+}
+
+/** The conversation's live stream: a held answer released by a manager appears here. */
+async function listenLive(delay = 1000) {
+  if (state.live || state.expired || !state.conversationId) return;
+  const controller = new AbortController();
+  state.live = controller;
+  try {
+    await api.listen(state.conversationId, (name, data) => {
+      if (name === "ready") {
+        document.body.dataset.live = "on";
+        catchUp();
+      } else if (name === "message") appendMessage(data);
+    }, controller.signal);
+  } catch (error) {
+    handleError(error);
+  } finally {
+    document.body.dataset.live = "off";
+    state.live = null;
+  }
+  if (!controller.signal.aborted && !state.expired) {
+    setTimeout(() => listenLive(Math.min(delay * 2, 30000)), delay);
+  }
+}
+
+async function catchUp() {
+  try {
+    const conversation = await api.readConversation(state.conversationId);
+    for (const message of conversation.messages) appendMessage(message, { catchUp: true });
+  } catch (error) {
+    handleError(error);
+  }
+}
+
+// ---- sending ----------------------------------------------------------------------------
+
+const sleep = (s) => new Promise((resolve) => setTimeout(resolve, s * 1000));
+
+/** Delivers one outbox item; true when it is done (sent, or refused and handed back). */
+async function deliver(item, bubble) {
+  for (let attempt = 0; ; attempt += 1) {
+    const turn = startAssistant();
+    try {
+      const result = await api.sendMessage(state.conversationId, item.content, item.id, (name, data) => {
+        if (name === "progress") turn.progress(data.node);
+        else if (name === "delta") turn.delta(data.text);
+      });
+      outbox.remove(item.id);
+      markSent(bubble);
+      turn.finish(result);
+      showChips(lastFollowUps());
+      return true;
+    } catch (error) {
+      turn.fail();
+      if (!(error instanceof ApiError)) throw error;
+      if (error.status === 401) {
+        showExpired();
+        return false;
+      }
+      if (error.status === 429 && attempt < 3) {
+        const wait = Math.min(error.retryAfter ?? 5, 60);
+        showInputError(t("rate_limited", { s: Math.ceil(wait) }));
+        document.body.dataset.state = "rate-limited";
+        await sleep(wait);
+        showInputError("");
+        document.body.dataset.state = "";
+        continue;
+      }
+      if (error.unreachable || error.status === 429) {
+        markWaiting(bubble);
+        banner(navigator.onLine ? "down" : "offline",
+          navigator.onLine ? t("down_banner") : t("offline_banner"), navigator.onLine);
+        return false;
+      }
+      // refused (4xx): nothing is lost, the text goes back into the input with the reason
+      outbox.remove(item.id);
+      bubble?.remove();
+      if (!input.value) input.value = item.content;
+      showInputError(error.message);
+      input.focus();
+      return true;
+    }
+  }
+}
+
+async function flush() {
+  if (state.flushing || state.expired || !state.conversationId || !navigator.onLine) return;
+  state.flushing = true;
+  try {
+    for (const item of outbox.items()) {
+      const bubble = document.querySelector(`[data-client-id="${item.id}"]`) ||
+        appendPatient(item.content, { pending: true, clientId: item.id });
+      if (!(await deliver(item, bubble))) break;
+    }
+  } finally {
+    state.flushing = false;
+  }
+}
+
+function submit(text) {
+  const content = text.trim();
+  if (!content) return;
+  showInputError("");
+  const item = { id: newId(), content, at: new Date().toISOString() };
+  outbox.add(item);
+  appendPatient(content, { pending: true, clientId: item.id });
+  input.value = "";
+  showChips([]);
+  if (!navigator.onLine) {
+    banner("offline", t("offline_banner"));
+    markWaiting(document.querySelector(`[data-client-id="${item.id}"]`));
+  }
+  flush();
+}
+
+function showChips(texts) {
+  const row = $("#chips");
+  clear(row);
+  for (const text of texts.slice(0, prefs.elder ? 2 : 4)) {
+    row.append(h("button.chip", { type: "button", onclick: () => submit(text) }, text));
+  }
+  row.hidden = !row.childElementCount;
+}
+
+// ---- views, preferences, voice ----------------------------------------------------------
+
+const views = {};
+
+function selectTab(name) {
+  for (const tab of document.querySelectorAll("#tabs [role=tab]")) {
+    const on = tab.dataset.view === name;
+    tab.setAttribute("aria-selected", String(on));
+    tab.tabIndex = on ? 0 : -1;
+    $(`#view-${tab.dataset.view}`).hidden = !on;
+  }
+  $("#composer").hidden = name !== "chat" || state.expired;
+  views[name]?.refresh();
+}
+
+async function applyPrefs() {
+  setLanguage(prefs.language);
+  configure({ language: prefs.language });
+  setVoiceLanguage(prefs.language);
+  await setTraditional(prefs.traditional);
+  document.body.classList.toggle("elder", prefs.elder);
+  $("#elder-toggle").setAttribute("aria-pressed", String(prefs.elder));
+  $("#traditional-toggle").setAttribute("aria-pressed", String(prefs.traditional));
+  applyTexts();
+  rerenderThread();
+  views.records?.relabel();
+}
+
+function wire() {
+  $("#composer").addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit(input.value);
+  });
+  input.addEventListener("input", () => {
+    input.style.height = "auto";
+    input.style.height = `${input.scrollHeight + 2}px`;
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      submit(input.value);
+    }
+  });
+  for (const tab of document.querySelectorAll("#tabs [role=tab]")) {
+    tab.addEventListener("click", () => selectTab(tab.dataset.view));
+  }
+  $("#lang-toggle").addEventListener("click", async () => {
+    prefs.language = language() === "zh" ? "en" : "zh";
+    persist();
+    await applyPrefs();
+    showChips(t("chips"));
+  });
+  $("#elder-toggle").addEventListener("click", async () => {
+    prefs.elder = !prefs.elder;
+    persist();
+    await applyPrefs();
+  });
+  $("#traditional-toggle").addEventListener("click", async () => {
+    prefs.traditional = !prefs.traditional;
+    persist();
+    await applyPrefs();
+  });
+  const voice = $("#voice-button");
+  if (canListen()) {
+    voice.hidden = false;
+    voice.addEventListener("click", () => {
+      voice.setAttribute("aria-pressed", "true");
+      listen((text) => { input.value = `${input.value}${text}`; input.focus(); },
+        () => voice.setAttribute("aria-pressed", "false"));
+    });
+  }
+  addEventListener("online", () => {
+    banner(null);
+    reconnect();
+  });
+  addEventListener("offline", () => banner("offline", t("offline_banner")));
+}
+
+async function start() {
+  configure({ token, language: prefs.language });
+  initChat($("#messages"), {
+    get ranges() { return state.ranges; },
+    get consented() { return state.consented; },
+    actions: { tasks: () => selectTab("tasks") },
+  });
+  views.records = initRecords($("#view-records"), ctx);
+  views.tasks = initTasks($("#task-list"), ctx);
+  views.consents = initConsents($("#consent-list"), ctx);
+  wire();
+  await applyPrefs();
+  appendWelcome();
+  showChips(t("chips"));
+  for (const item of outbox.items()) {
+    markWaiting(appendPatient(item.content, { pending: true, clientId: item.id }));
+  }
+  document.body.dataset.interactive = "true";
+  if (!token) {
+    showExpired();
+    return;
+  }
+  await boot();
+}
+
+start();
