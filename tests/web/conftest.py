@@ -213,8 +213,10 @@ def in_process(tmp_path: Path, kb_index_dir: Path) -> Iterator[Callable[..., InP
         running.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
+    """Per module: Playwright's sync API keeps an event loop running in this thread while it
+    is open, which async tests of other modules could not share."""
     with playwright_sync.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield chromium
