@@ -54,7 +54,11 @@ def test_a_payment_plan_renders_as_a_card_with_its_schedule(page: Any, server: S
     assert "{" not in text, "no raw JSON"
     affordable = plan.locator(".plan-option[data-affordable='true']").first
     term = int(affordable.get_attribute("data-term") or 0)
-    shot(page, "05-payment-plan", full_page=True)
+    page.set_viewport_size({"width": 375, "height": 2400})
+    plan.scroll_into_view_if_needed()
+    shot(plan, "05-payment-plan-card")
+    page.set_viewport_size({"width": 375, "height": 740})
+    shot(page, "05-payment-plan")
     affordable.locator("button").click()
     schedule = page.locator("dialog.sheet table.schedule")
     schedule.wait_for()
@@ -92,7 +96,10 @@ def test_a_reading_via_the_form_is_stored_flagged_and_charted(page: Any, server:
     page.wait_for_selector("#reading-status[data-state='ok']")
     page.wait_for_selector("#reading-chart svg circle")
     assert page.locator("#reading-chart circle.high").count() >= 1
-    shot(page, "09-reading-form", full_page=True)
+    assert page.get_attribute("#reading-status", "data-flag") == "high"
+    assert "偏高" in page.inner_text("#reading-status")
+    shot(page, "09-reading-form")
+    shot(page.locator("#reading-chart"), "09-reading-chart")
     patient_id = stored(page)["patientId"]
     readings = httpx.get(f"{server.base_url}/v1/patients/{patient_id}/readings", timeout=10).json()
     assert [(r["kind"], r["values"]) for r in readings] == [

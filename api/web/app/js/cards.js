@@ -50,10 +50,12 @@ function planOption(option) {
     h("h4", {}, `${pick(option, "lender_name")} · ${t("months", { n: option.term_months })}`),
     h("p.small", {}, pick(option, "product_name")),
     h("dl", {},
-      row(t("plan_monthly"), yuan(option.max_monthly_payment ?? option.monthly_payment)),
+      row(t("plan_monthly"), option.max_monthly_payment && option.max_monthly_payment !== option.monthly_payment
+        ? `${yuan(option.monthly_payment)}（${t("plan_max")} ${yuan(option.max_monthly_payment)}）`
+        : yuan(option.monthly_payment)),
       row(t("plan_apr"), percent(option.apr)),
-      row(t("plan_total_cost"), yuan(option.total_cost)),
-      row(t("plan_early"), pick(option, "early_repayment"))),
+      row(t("plan_total_cost"), yuan(option.total_cost))),
+    h("p.small.early", {}, `${t("plan_early")}：${pick(option, "early_repayment")}`),
     h(`p.badge.${ok ? "ok" : "warn"}`, {}, ok ? t("plan_affordable") : t("plan_unaffordable")),
     h("button.button.secondary", { type: "button", onclick: () => scheduleSheet(option) }, t("plan_schedule")),
   );
@@ -72,7 +74,7 @@ function paymentPlan(c) {
     h("p", {}, pick(d, "summary")),
     d.affordability ? h("dl", {}, row(t("plan_budget"), yuan(d.affordability.monthly_budget))) : null,
     first.map(planOption),
-    rest.length ? h("details", {}, h("summary", {}, `+${rest.length}`), rest.map(planOption)) : null,
+    rest.length ? h("details", {}, h("summary", {}, t("more_options", { n: rest.length })), rest.map(planOption)) : null,
   );
 }
 

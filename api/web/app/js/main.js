@@ -114,6 +114,7 @@ async function boot() {
     return false;
   }
   document.body.dataset.ready = "true";
+  performance.mark("hm-ready");
   if (!navigator.onLine) banner("offline", t("offline_banner"));
   else banner(null);
   api.readRanges().then((ranges) => { state.ranges = ranges; }, () => {});
@@ -236,6 +237,7 @@ function submit(text) {
   outbox.add(item);
   appendPatient(content, { pending: true, clientId: item.id });
   input.value = "";
+  input.style.height = "";
   showChips([]);
   if (!navigator.onLine) {
     banner("offline", t("offline_banner"));
@@ -349,6 +351,7 @@ async function start() {
     markWaiting(appendPatient(item.content, { pending: true, clientId: item.id }));
   }
   document.body.dataset.interactive = "true";
+  performance.mark("hm-interactive");
   if (!token) {
     showExpired();
     return;

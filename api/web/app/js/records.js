@@ -50,7 +50,11 @@ export function initRecords(root, ctx) {
     status.textContent = "";
     try {
       const recorded = await api.recordReading(ctx.patientId(), reading);
-      status.textContent = `${t("saved")}：${show(recorded.message[language()] || recorded.message.zh)}`;
+      const r = recorded.reading;
+      const flag = flagOf(ctx.ranges(), r.kind, r.display, r.meal_context);
+      const verdict = flag ? ` ${t(`reading_flag_${flag.flag}`)}（${t("reading_range")} ${flag.range}）` : "";
+      status.textContent = `${t("saved")}：${show(recorded.message[language()] || recorded.message.zh)}${verdict}`;
+      status.dataset.flag = flag?.flag || "";
       status.dataset.state = "ok";
       form.reset();
       drawFields();
@@ -120,6 +124,9 @@ function drawChart(root, readings, kind, ranges) {
     });
   });
   root.append(svg);
+  if (series.length > 1) {
+    root.append(h("p.legend.small", {}, series.map((s, n) => h(`span.key.s${n}`, {}, t(s)))));
+  }
   const table = h("table.readings", {},
     h("caption.visually-hidden", {}, t("chart_title")),
     h("tbody", {}, recent.slice(-5).reverse().map((r) => h("tr", {},
