@@ -27,6 +27,8 @@ def test_a_guideline_question_gets_a_streamed_cited_reviewed_reply(
     text = reply.inner_text()
     assert "5" in text and "AI" in text
     assert reply.locator("button.cite").count() >= 1
+    chips = page.locator("#chips .chip")
+    assert chips.count() >= 1, "follow-up questions are offered"
     shot(page, "03-reply")
     reply.locator("button.cite").first.click()
     sheet = page.locator("dialog.sheet")
@@ -83,6 +85,7 @@ def test_an_emergency_shows_the_120_button_first(page: Any, server: Server) -> N
     assert call.get_attribute("href") == "tel:120"
     assert "120" in call.inner_text()
     assert "急诊" in bubble.inner_text()
+    assert page.is_hidden("#chips"), "nothing competes with the 120 button"
     shot(page, "08-emergency")
 
 

@@ -4,7 +4,7 @@
 import { api } from "./api.js";
 import { renderCard } from "./cards.js";
 import { clear, h, openSheet } from "./dom.js";
-import { show, t } from "./i18n.js";
+import { nextChips, show, t } from "./i18n.js";
 import { speak, canSpeak } from "./speech.js";
 
 const shownMessages = new Set();
@@ -169,7 +169,9 @@ function fillAssistant(bubble, result, role = "assistant") {
     footer.append(h("button.link.speak", { type: "button", onclick: () => speak(result.reply) }, `🔊 ${t("read_aloud")}`));
   }
   if (role === "assistant") bubble.append(footer);
-  const follow = (cards.find((c) => c.type === "triage")?.data?.follow_up_questions) || [];
+  // what a patient may want to ask next (the triage tool's follow-up questions are questions
+  // TO the patient, so they are not offered as chips)
+  const follow = result.status === "held" || urgent.length ? [] : nextChips(result.intent);
   bubble.dataset.followUps = JSON.stringify(follow);
 }
 

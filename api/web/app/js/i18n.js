@@ -45,6 +45,12 @@ const TEXTS = {
     expired_title: "链接已过期",
     expired_body: "为了保护您的健康信息，这个链接已经失效。请联系您的健康管理师或在原来的应用里重新获取一个新链接。",
     welcome: "您好，我是您的健康管家。可以问我指南里的健康知识、记录血压血糖、算算治疗费用怎么分期。",
+    next_chips: {
+      payment_plan: ["这个分期有没有隐藏费用？", "提前还款要付什么费用？"],
+      reading: ["每天早上提醒我量血压", "血压多少算正常？"],
+      guideline_question: ["高血压患者怎么运动？", "糖尿病饮食要注意什么？"],
+      task: ["血压多少算正常？"],
+    },
     chips: ["高血压每天吃多少盐？", "空腹血糖多少正常？", "我要做透析，10万元，医保报60%，月收入5000，怎么分期？"],
     call_120: "拨打 120",
     what_to_do: "现在请这样做",
@@ -172,6 +178,12 @@ const TEXTS = {
     expired_title: "This link has expired",
     expired_body: "To protect your health information this link no longer works. Please ask your health manager, or the app you came from, for a new link.",
     welcome: "Hello, I am your health assistant. Ask me about guideline health advice, log your blood pressure or glucose, or work out how to pay for treatment.",
+    next_chips: {
+      payment_plan: ["Are there hidden fees in this plan?", "What does early repayment cost?"],
+      reading: ["Remind me to measure my blood pressure every morning", "What blood pressure is normal?"],
+      guideline_question: ["How should people with high blood pressure exercise?", "What should a diabetic eat?"],
+      task: ["What blood pressure is normal?"],
+    },
     chips: ["How much salt a day with high blood pressure?", "What fasting glucose is normal?", "Dialysis costs 100,000 yuan, insurance pays 60%, I earn 5,000 a month: instalments?"],
     call_120: "Call 120",
     what_to_do: "What to do now",
@@ -281,6 +293,11 @@ export function show(text) {
   return prefs.traditional && toTraditional && prefs.language === "zh"
     ? toTraditional(value)
     : value;
+}
+
+/** Follow-up questions worth offering after a turn of this intent. */
+export function nextChips(intent) {
+  return (TEXTS[prefs.language].next_chips[intent] || []).map(show);
 }
 
 export function t(key, params = {}) {
