@@ -34,8 +34,13 @@ export function initTasks(root, ctx) {
           ctx.onError(error);
         }
       });
+      const next = task.next_occurrences?.[0];
+      const when = next ? new Date(next).toLocaleString(language() === "en" ? "en" : "zh-CN", {
+        month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit",
+      }) : "";
       root.append(h("article.card.card-task", { dataset: { taskId: task.id } },
-        h("h3.card-title", {}, show(task.task.title[language()] || task.task.title.zh)), streak, button));
+        h("h3.card-title", {}, show(task.task.title[language()] || task.task.title.zh)),
+        when ? h("p.small", {}, t("next_time", { t: when })) : null, streak, button));
     }
   }
   return { refresh };
