@@ -71,7 +71,7 @@ def test_a_payment_plan_renders_as_a_card_with_its_schedule(page: Any, server: S
         page.set_viewport_size({"width": width, "height": 740})
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, (width, overflow)
-    shot(page, "07-payment-plan-320px")
+        shot(page, f"07-payment-plan-{width}px")
 
 
 def test_an_emergency_shows_the_120_button_first(page: Any, server: Server) -> None:

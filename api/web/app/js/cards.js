@@ -1,7 +1,7 @@
 // Cards of a turn rendered as cards: payment plan, insurance quote, task, reading, referral,
 // triage, emergency and exam report. Every number shown comes from the card's tool data.
 
-import { h, openSheet, percent, yuan } from "./dom.js";
+import { amount, h, openSheet, percent, yuan } from "./dom.js";
 import { language, show, t } from "./i18n.js";
 import { flagOf } from "./ranges.js";
 
@@ -32,12 +32,12 @@ function scheduleSheet(option) {
   const table = h(
     "table.schedule",
     {},
-    h("caption", {}, `${pick(option, "lender_name")} · ${pick(option, "product_name")}`),
+    h("caption", {}, `${pick(option, "lender_name")} · ${pick(option, "product_name")}（${t("unit_yuan")}）`),
     h("thead", {}, h("tr", {}, ["month", "principal", "interest", "fees", "payment", "balance"]
       .map((k) => h("th", { scope: "col" }, t(k))))),
     h("tbody", {}, option.schedule.map((r) => h("tr", {},
-      h("th", { scope: "row" }, r.month), h("td", {}, yuan(r.principal)), h("td", {}, yuan(r.interest)),
-      h("td", {}, yuan(r.fees)), h("td", {}, yuan(r.payment)), h("td", {}, yuan(r.remaining_balance))))),
+      h("th", { scope: "row" }, r.month), h("td", {}, amount(r.principal)), h("td", {}, amount(r.interest)),
+      h("td", {}, amount(r.fees)), h("td", {}, amount(r.payment)), h("td", {}, amount(r.remaining_balance))))),
   );
   openSheet(t("plan_schedule"), h("div.table-scroll", {}, table, h("p.small", {}, pick(option, "disclosure"))), t("close"));
 }

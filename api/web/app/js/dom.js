@@ -34,6 +34,11 @@ export function yuan(value) {
   return Number.isFinite(n) ? `¥${YUAN.format(n)}` : String(value ?? "");
 }
 
+export function amount(value) {
+  const n = Number(value);
+  return Number.isFinite(n) ? YUAN.format(n) : String(value ?? "");
+}
+
 export function percent(rate, digits = 2) {
   const n = Number(rate);
   return Number.isFinite(n) ? `${(n * 100).toFixed(digits)}%` : String(rate ?? "");
