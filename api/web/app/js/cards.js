@@ -3,7 +3,7 @@
 
 import { amount, h, openSheet, percent, yuan } from "./dom.js";
 import { language, show, t } from "./i18n.js";
-import { flagOf } from "./ranges.js";
+import { flagOf, valueText } from "./ranges.js";
 
 const pick = (data, base) => show(data[`${base}_${language()}`] ?? data[`${base}_zh`] ?? "");
 const bi = (value) => show(value && typeof value === "object" ? value[language()] ?? value.zh : value);
@@ -78,28 +78,32 @@ function paymentPlan(c) {
   );
 }
 
-function insuranceQuote(c, consented) {
+function insuranceQuote(c, context) {
   const d = c.data;
-  const consent = (consented || []).includes("insurance_pricing_wearable");
+  const consent = (context.consented || []).includes("insurance_pricing_wearable");
   return card(
     "insurance_quote",
-    pick(d, "insurer_name") || show(c.title),
+    pick(d, "insurer_name") || t("card_insurance_quote"),
     (d.quotes || []).map((q) => h("article.plan-option", {},
       h("h4", {}, pick(q, "product_name")),
+      q.annual_premium === null ? h("p.badge.warn", {}, pick(q.underwriting, "reason")) : null,
       h("dl", {},
-        row(t("quote_premium"), q.annual_premium === null ? pick(q.underwriting, "reason") : yuan(q.annual_premium)),
+        q.annual_premium === null ? null : row(t("quote_premium"), yuan(q.annual_premium)),
         row(t("quote_waiting"), t("days", { n: q.waiting_period_days })),
         row(t("quote_consent"), consent ? t("consent_given") : t("consent_missing"))),
       q.exclusions?.length ? h("div", {}, h("h5", {}, t("quote_exclusions")),
         h("ul", {}, q.exclusions.map((e) => h("li", {}, pick(e, "text"))))) : null,
       h("p.small", {}, pick(q, "disclosure")))),
     (d.not_quoted || []).map((n) => h("p.small", {}, `${pick(n, "product_name")}：${pick(n, "reason")}`)),
+    context.actions?.consents
+      ? h("button.button.secondary", { type: "button", onclick: context.actions.consents }, t("tab_consents"))
+      : null,
   );
 }
 
 function task(c, actions) {
   const d = c.data;
-  const title = bi(d.task?.title) || show(c.title);
+  const title = bi(d.task?.title) || t("card_task");
   return card(
     "task",
     title,
@@ -108,19 +112,21 @@ function task(c, actions) {
   );
 }
 
-function reading(c, ranges) {
+function reading(c, ranges, reply) {
   const d = c.data;
   const r = d.reading || {};
   const values = r.display || r.values || {};
-  const shown = Object.entries(values).map(([k, v]) => `${k === "value" ? "" : `${k} `}${v}`).join(" / ");
   const flag = flagOf(ranges, r.kind, values, r.meal_context);
+  const message = bi(d.message);
   return card(
     "reading",
-    t(`kind_${r.kind}`) || show(c.title),
-    h("p.reading-value", {}, `${shown} ${r.unit || ""}`),
-    flag ? h("dl", {}, row(t("reading_range"), flag.range), row("", t(`reading_flag_${flag.flag}`))) : null,
+    t(`kind_${r.kind}`),
+    h("p.reading-value", {}, `${valueText(values)} ${r.unit || ""}`),
+    flag ? h("dl", {}, row(t("reading_range"), flag.range)) : null,
+    flag ? h(`p.badge.${flag.flag === "ok" ? "ok" : "warn"}`, { dataset: { flag: flag.flag } },
+      t(`reading_flag_${flag.flag}`)) : null,
     d.plausibility?.needs_remeasure ? h("p.badge.warn", {}, t("reading_remeasure")) : null,
-    h("p", {}, bi(d.message)),
+    message && !String(reply || "").includes(message) ? h("p", {}, message) : null,
   );
 }
 
@@ -128,11 +134,11 @@ function referral(c) {
   const d = c.data;
   return card(
     "referral",
-    show(c.title),
+    t("card_referral"),
     h("dl", {},
       d.department ? row(t("referral_department"), bi(d.department)) : null,
-      d.facility ? row(t("referral_level"), bi(d.facility)) : null,
-      row(t("referral_status"), show(d.status || "created"))),
+      d.facility ? row(t("referral_facility"), bi(d.facility)) : null,
+      row(t("referral_status"), t(`status_${d.status || "created"}`))),
     (d.notes || []).map((n) => h("p.small", {}, show(n))),
   );
 }
@@ -141,8 +147,9 @@ function triage(c) {
   const d = c.data;
   return card(
     "triage",
-    show(c.title),
+    t("card_triage"),
     h("p.badge", { dataset: { level: d.level } }, t(`level_${d.level}`)),
+    d.department ? h("dl", {}, row(t("referral_department"), bi(d.department))) : null,
     (d.advice_steps || []).length ? h("ul", {}, d.advice_steps.map((s) => h("li", {}, show(s)))) : null,
   );
 }
@@ -151,7 +158,7 @@ function examReport(c) {
   const d = c.data;
   return card(
     "exam_report",
-    show(c.title) || t("report_title"),
+    t("report_title"),
     h("dl", {}, (d.items || []).map((i) => row(show(i.name), `${i.value} ${i.unit || ""} ${show(i.explanation || "")}`))),
     (d.questions || []).length ? h("div", {}, h("h4", {}, t("report_ask")),
       h("ul", {}, d.questions.map((q) => h("li", {}, show(q))))) : null,
@@ -163,12 +170,12 @@ export function renderCard(c, context = {}) {
   switch (c.type) {
     case "emergency": return emergency(c);
     case "payment_plan": return paymentPlan(c);
-    case "insurance_quote": return insuranceQuote(c, context.consented);
+    case "insurance_quote": return insuranceQuote(c, context);
     case "task": return task(c, context.actions);
-    case "reading": return reading(c, context.ranges);
+    case "reading": return reading(c, context.ranges, context.reply);
     case "referral": return referral(c);
     case "triage": return triage(c);
     case "exam_report": return examReport(c);
-    default: return card("other", show(c.title));
+    default: return card("other", t(`card_${c.type}`));
   }
 }

@@ -156,7 +156,8 @@ function fillAssistant(bubble, result, role = "assistant") {
   for (const c of urgent) bubble.append(renderCard(c, cardContext));  // 120 first, always
   if (role === "manager") bubble.append(h("p.sender", {}, t("from_manager")));
   bubble.append(replyText(result.reply, result.citations || []));
-  for (const c of others) bubble.append(renderCard(c, cardContext));
+  const context = Object.create(cardContext, { reply: { value: show(result.reply) } });
+  for (const c of others) bubble.append(renderCard(c, context));
   if (result.status === "held") {
     bubble.classList.add("held");
     bubble.dataset.held = resolved ? "done" : "true";

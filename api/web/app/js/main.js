@@ -338,7 +338,7 @@ async function start() {
   initChat($("#messages"), {
     get ranges() { return state.ranges; },
     get consented() { return state.consented; },
-    actions: { tasks: () => selectTab("tasks") },
+    actions: { tasks: () => selectTab("tasks"), consents: () => selectTab("consents") },
   });
   views.records = initRecords($("#view-records"), ctx);
   views.tasks = initTasks($("#task-list"), ctx);

@@ -15,7 +15,7 @@ function describe(range) {
 /** {range, flag: "ok"|"high"|"low"} for a reading's values, or null when no range applies. */
 export function flagOf(ranges, kind, values, meal) {
   if (!ranges?.length || !values) return null;
-  const parts = [];
+  const used = [];
   let flag = "ok";
   for (const [name, raw] of Object.entries(values)) {
     const range = applicable(ranges, kind, name, meal);
@@ -23,7 +23,17 @@ export function flagOf(ranges, kind, values, meal) {
     const v = Number(raw);
     if (range.high !== null && v >= range.high) flag = "high";
     else if (range.low !== null && v < range.low && flag === "ok") flag = "low";
-    parts.push(describe(range));
+    used.push(range);
   }
-  return parts.length ? { range: parts.join(" / "), flag } : null;
+  if (!used.length) return null;
+  const onlyHighs = used.every((r) => r.low === null && r.high !== null && r.unit === used[0].unit);
+  const text = onlyHighs && used.length > 1
+    ? `< ${used.map((r) => r.high).join("/")} ${used[0].unit}` // blood pressure: < 135/85 mmHg
+    : used.map(describe).join(" / ");
+  return { range: text, flag };
+}
+
+/** A reading's values as people write them: 150/95 for blood pressure. */
+export function valueText(values) {
+  return Object.values(values || {}).join("/");
 }
