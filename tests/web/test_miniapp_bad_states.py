@@ -100,3 +100,26 @@ def test_an_expired_link_says_so(page: Any, in_process: Factory) -> None:
     assert page.is_hidden("#composer")
     assert seen and set(seen) == {"Bearer expired-token"}
     shot(page, "21-expired-link")
+
+
+def test_a_draft_kept_while_the_server_was_down_survives_a_reload(
+    page: Any, in_process: Factory
+) -> None:
+    server = in_process()
+    open_app(page, server)
+    server.stop()
+    send(page, "血糖低于多少算低血糖？")
+    page.wait_for_selector("#banner[data-kind='down']")
+    kept = outbox(page)
+    server.start()
+    page.reload()  # the app comes back with the draft and sends it once, by itself
+    page.wait_for_selector("body[data-ready='true']")
+    page.locator(".bubble.assistant[data-message-id]").last.wait_for()
+    page.wait_for_timeout(1000)
+    assert outbox(page) == []
+    messages = server.conversation(stored(page)["conversationId"])["messages"]
+    patient = [m for m in messages if m["role"] == "patient"]
+    assert [(m["content"], m["client_message_id"]) for m in patient] == [
+        ("血糖低于多少算低血糖？", kept[0]["id"])
+    ]
+    assert page.locator(".bubble.patient").count() == 1

@@ -128,7 +128,15 @@ def test_elder_mode_traditional_characters_and_english(page: Any, server: Server
     )
     assert small == [], small
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    supported = page.evaluate(
+        "'SpeechRecognition' in window || 'webkitSpeechRecognition' in window"
+    )
+    assert page.is_visible("#voice-button") == supported
     shot(page, "10-elder-mode")
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(page, "10-elder-mode-320px")
+    page.set_viewport_size({"width": 375, "height": 740})
     page.click("#traditional-toggle")
     page.wait_for_function("document.documentElement.lang === 'zh-Hant'")
     assert page.locator("[role=tab][data-view='records']").inner_text() == "記錄"
@@ -140,3 +148,17 @@ def test_elder_mode_traditional_characters_and_english(page: Any, server: Server
     assert page.locator("[role=tab][data-view='chat']").inner_text() == "Chat"
     assert page.evaluate("document.documentElement.lang") == "en"
     shot(page, "12-english")
+
+
+def test_without_speech_recognition_the_voice_button_stays_hidden(
+    page: Any, server: Server
+) -> None:
+    page.add_init_script("delete window.SpeechRecognition; delete window.webkitSpeechRecognition;")
+    open_app(page, server)
+    assert page.is_hidden("#voice-button")
+    page.click("#elder-toggle")
+    assert page.is_hidden("#voice-button")
+    send(page, "高血压患者每天吃多少盐合适？")
+    page.locator(".bubble.assistant[data-message-id]").last.wait_for()
+    if page.evaluate("'speechSynthesis' in window"):
+        page.locator(".bubble.assistant[data-message-id] .speak").last.click()
