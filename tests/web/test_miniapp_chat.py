@@ -25,7 +25,7 @@ def test_a_guideline_question_gets_a_streamed_cited_reviewed_reply(
     reply = page.locator(".bubble.assistant[data-message-id]").last
     reply.wait_for()
     text = reply.inner_text()
-    assert "5" in text and "AI" in text
+    assert "5" in text and "AI助手回答，已经过审核" in text
     assert reply.locator("button.cite").count() >= 1
     chips = page.locator("#chips .chip")
     assert chips.count() >= 1, "follow-up questions are offered"
@@ -86,6 +86,7 @@ def test_an_emergency_shows_the_120_button_first(page: Any, server: Server) -> N
     assert "120" in call.inner_text()
     assert "急诊" in bubble.inner_text()
     assert page.is_hidden("#chips"), "nothing competes with the 120 button"
+    assert "已经过审核" not in bubble.inner_text(), "sent at once, not claimed as reviewed"
     shot(page, "08-emergency")
 
 

@@ -165,7 +165,10 @@ function fillAssistant(bubble, result, role = "assistant") {
   }
   const sources = citationList(result.citations || []);
   if (sources) bubble.append(sources);
-  const footer = h("footer.meta", {}, h("small.disclosure", {}, t("ai_disclosure")));
+  // honest about review: an emergency instruction goes out at once, before any review
+  const reviewed = result.review?.reviewer && result.review.reviewer !== "escalation";
+  const footer = h("footer.meta", {},
+    h("small.disclosure", {}, t(reviewed ? "ai_disclosure" : "ai_disclosure_unreviewed")));
   if (canSpeak()) {
     footer.append(h("button.link.speak", { type: "button", onclick: () => speak(result.reply) }, `🔊 ${t("read_aloud")}`));
   }
