@@ -163,3 +163,18 @@ def test_without_speech_recognition_the_voice_button_stays_hidden(
     page.locator(".bubble.assistant[data-message-id]").last.wait_for()
     if page.evaluate("'speechSynthesis' in window"):
         page.locator(".bubble.assistant[data-message-id] .speak").last.click()
+
+
+def test_a_message_typed_during_a_turn_is_sent_next(page: Any, server: Server) -> None:
+    open_app(page, server)
+    send(page, "高血压患者每天吃多少盐合适？")
+    send(page, "空腹血糖多少算正常？")
+    page.wait_for_function(
+        "document.querySelectorAll('.bubble.assistant[data-message-id]').length === 2"
+    )
+    messages = server.conversation(stored(page)["conversationId"])["messages"]
+    assert [m["content"] for m in messages if m["role"] == "patient"] == [
+        "高血压患者每天吃多少盐合适？",
+        "空腹血糖多少算正常？",
+    ]
+    assert page.locator(".bubble.patient .status").count() == 0

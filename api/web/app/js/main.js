@@ -2,12 +2,10 @@
 // the conversation, sends turns (over SSE), delivers offline drafts once, and shows bad states.
 
 import { ApiError, api, configure } from "./api.js";
-import {
-  appendMessage, appendPatient, appendWelcome, initChat, lastFollowUps, markSent, markWaiting,
-  rerenderThread, startAssistant,
-} from "./chat.js";
+import { appendMessage, appendPatient, appendWelcome, initChat, markWaiting, rerenderThread } from "./chat.js";
+import { createDelivery } from "./delivery.js";
 import { initConsents, initTasks } from "./care.js";
-import { h, clear, newId } from "./dom.js";
+import { h, clear } from "./dom.js";
 import { applyTexts, language, setLanguage, setTraditional, t } from "./i18n.js";
 import { Outbox } from "./outbox.js";
 import { initRecords } from "./records.js";
@@ -22,7 +20,6 @@ const state = {
   patientId: saved.patientId || null,
   ranges: [],
   consented: [],
-  flushing: false,
   expired: false,
   live: null,
 };
@@ -164,87 +161,19 @@ async function catchUp() {
   }
 }
 
-// ---- sending ----------------------------------------------------------------------------
+// ---- sending (delivery.js) ---------------------------------------------------------------
 
-const sleep = (s) => new Promise((resolve) => setTimeout(resolve, s * 1000));
-
-/** Delivers one outbox item; true when it is done (sent, or refused and handed back). */
-async function deliver(item, bubble) {
-  for (let attempt = 0; ; attempt += 1) {
-    const turn = startAssistant();
-    try {
-      const result = await api.sendMessage(state.conversationId, item.content, item.id, (name, data) => {
-        if (name === "progress") turn.progress(data.node);
-        else if (name === "delta") turn.delta(data.text);
-      });
-      outbox.remove(item.id);
-      markSent(bubble);
-      turn.finish(result);
-      showChips(lastFollowUps());
-      return true;
-    } catch (error) {
-      turn.fail();
-      if (!(error instanceof ApiError)) throw error;
-      if (error.status === 401) {
-        showExpired();
-        return false;
-      }
-      if (error.status === 429 && attempt < 3) {
-        const wait = Math.min(error.retryAfter ?? 5, 60);
-        showInputError(t("rate_limited", { s: Math.ceil(wait) }));
-        document.body.dataset.state = "rate-limited";
-        await sleep(wait);
-        showInputError("");
-        document.body.dataset.state = "";
-        continue;
-      }
-      if (error.unreachable || error.status === 429) {
-        markWaiting(bubble);
-        banner(navigator.onLine ? "down" : "offline",
-          navigator.onLine ? t("down_banner") : t("offline_banner"), navigator.onLine);
-        return false;
-      }
-      // refused (4xx): nothing is lost, the text goes back into the input with the reason
-      outbox.remove(item.id);
-      bubble?.remove();
-      if (!input.value) input.value = item.content;
-      showInputError(error.message);
-      input.focus();
-      return true;
-    }
-  }
-}
-
-async function flush() {
-  if (state.flushing || state.expired || !state.conversationId || !navigator.onLine) return;
-  state.flushing = true;
-  try {
-    for (const item of outbox.items()) {
-      const bubble = document.querySelector(`[data-client-id="${item.id}"]`) ||
-        appendPatient(item.content, { pending: true, clientId: item.id });
-      if (!(await deliver(item, bubble))) break;
-    }
-  } finally {
-    state.flushing = false;
-  }
-}
-
-function submit(text) {
-  const content = text.trim();
-  if (!content) return;
-  showInputError("");
-  const item = { id: newId(), content, at: new Date().toISOString() };
-  outbox.add(item);
-  appendPatient(content, { pending: true, clientId: item.id });
-  input.value = "";
-  input.style.height = "";
-  showChips([]);
-  if (!navigator.onLine) {
-    banner("offline", t("offline_banner"));
-    markWaiting(document.querySelector(`[data-client-id="${item.id}"]`));
-  }
-  flush();
-}
+const delivery = createDelivery({
+  outbox,
+  input,
+  conversationId: () => state.conversationId,
+  expired: () => state.expired,
+  showExpired: () => showExpired(),
+  banner: (...args) => banner(...args),
+  showInputError: (text) => showInputError(text),
+  showChips: (texts) => showChips(texts),
+});
+const { submit, flush } = delivery;
 
 function showChips(texts) {
   const row = $("#chips");
