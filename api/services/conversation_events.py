@@ -15,7 +15,7 @@ from typing import Any
 from api.container import Container
 from api.schemas import MessagePublic
 from api.services.conversations import load_conversation
-from core.db.models import Message
+from core.db.models import Message, ReviewItem
 
 HEARTBEAT_S = 15.0
 LiveEvent = tuple[str, dict[str, Any]]
@@ -33,7 +33,8 @@ async def open_conversation_events(
 async def _events(
     c: Container, tenant_id: str, conversation_id: str, heartbeat_s: float
 ) -> AsyncIterator[LiveEvent]:
-    """``ready`` once subscribed, ``message`` per manager decision, ``ping`` when idle."""
+    """``ready`` once subscribed, ``message`` per manager decision (a MessagePublic plus
+    ``held_message_id``), ``ping`` when idle."""
     queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
     subscribed = asyncio.Event()
 
@@ -59,16 +60,21 @@ async def _events(
             if event.get("conversation_id") != conversation_id:
                 continue
             if event.get("kind") == "review_decided":
-                message = await _message(c, str(event.get("message_id")))
-                if message is not None:
-                    yield "message", message.model_dump(mode="json")
+                decided = await _decided(c, str(event.get("message_id")), event)
+                if decided is not None:
+                    yield "message", decided
     finally:
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
             await task
 
 
-async def _message(c: Container, message_id: str) -> MessagePublic | None:
+async def _decided(c: Container, message_id: str, event: dict[str, Any]) -> dict[str, Any] | None:
+    """The manager's message, with ``held_message_id``: the held reply it answers."""
     async with c.sessions() as session:
         row = await session.get(Message, message_id)
-        return None if row is None else MessagePublic.model_validate(row, from_attributes=True)
+        if row is None:
+            return None
+        item = await session.get(ReviewItem, str(event.get("review_item_id")))
+        message = MessagePublic.model_validate(row, from_attributes=True).model_dump(mode="json")
+        return {**message, "held_message_id": item.message_id if item else None}

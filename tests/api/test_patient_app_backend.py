@@ -75,6 +75,8 @@ async def test_a_released_answer_arrives_on_the_conversation_stream(
     assert kind == "message"
     assert message["role"] == "assistant" and message["content"] == by_conversation[cid]["draft"]
     assert message["result"]["status"] == "completed" and message["result"]["citations"]
+    held = (await held_api.get(f"/v1/conversations/{cid}")).json()["messages"][1]
+    assert held["turn_status"] == "superseded" and message["held_message_id"] == held["id"]
     await events.aclose()  # type: ignore[attr-defined]
 
 

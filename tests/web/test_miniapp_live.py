@@ -62,3 +62,34 @@ def test_a_message_typed_offline_is_delivered_once_after_reconnect(
     assert patient[0]["client_message_id"] == queued[0]["id"]
     assert outbox(page) == []
     assert page.locator(".bubble.assistant[data-message-id]").count() == 1
+
+
+def test_a_managers_own_message_appears_live_as_the_managers(
+    page: Any, held_server: Server
+) -> None:
+    open_app(page, held_server)
+    page.wait_for_selector("body[data-live='on']")
+    send(page, "高血压患者每天吃多少盐合适？")
+    page.wait_for_selector(".bubble.assistant[data-held='true']")
+    send(page, "空腹血糖多少算正常？")  # the patient moves on; the first draft is still held
+    page.wait_for_function("document.querySelectorAll(`.bubble[data-held='true']`).length === 2")
+    conversation_id = stored(page)["conversationId"]
+    items = httpx.get(f"{held_server.base_url}/v1/review-queue", timeout=10).json()["items"]
+    first = next(
+        i
+        for i in items
+        if i["conversation"]["id"] == conversation_id and i["question"].startswith("高血压")
+    )
+    reply = "每天食盐不超过5克，做菜少放盐和酱油。"
+    decided = httpx.post(
+        f"{held_server.base_url}/v1/review-queue/{first['id']}/edit",
+        json={"manager": "li", "reply": reply},
+        timeout=30,
+    )
+    assert decided.json()["delivery"] == "manager_message"
+    manager = page.locator(".bubble.manager")
+    manager.wait_for()
+    assert reply in manager.inner_text() and "健康管理师" in manager.inner_text()
+    assert page.locator("[data-held='done']").count() == 1, "only the answered one is checked"
+    assert page.locator("[data-held='true']").count() == 1
+    shot(page, "29-manager-message")

@@ -130,7 +130,6 @@ export function startAssistant() {
         bubble.remove(); // already shown by a catch-up read of the conversation
         return;
       }
-      if (result.status !== "held") resolveHeld();
       fillAssistant(bubble, result);
       scrollToEnd();
     },
@@ -166,9 +165,10 @@ function fillAssistant(bubble, result, role = "assistant") {
   const sources = citationList(result.citations || []);
   if (sources) bubble.append(sources);
   // honest about review: an emergency instruction goes out at once, before any review
-  const reviewed = result.review?.reviewer && result.review.reviewer !== "escalation";
-  const footer = h("footer.meta", {},
-    h("small.disclosure", {}, t(reviewed ? "ai_disclosure" : "ai_disclosure_unreviewed")));
+  const review = result.review || {};
+  const reviewed = review.verdict === "approve" && review.reviewer && review.reviewer !== "escalation";
+  const footer = h("footer.meta", {}, result.status === "held" ? null
+    : h("small.disclosure", {}, t(reviewed ? "ai_disclosure" : "ai_disclosure_unreviewed")));
   if (canSpeak()) {
     footer.append(h("button.link.speak", { type: "button", onclick: () => speak(result.reply) }, `🔊 ${t("read_aloud")}`));
   }
@@ -179,8 +179,10 @@ function fillAssistant(bubble, result, role = "assistant") {
   bubble.dataset.followUps = JSON.stringify(follow);
 }
 
-function resolveHeld() {
+/** Marks held bubbles as checked: the one a manager answered, or all when unknown. */
+function resolveHeld(heldId = null) {
   for (const el of log.querySelectorAll('[data-held="true"]')) {
+    if (heldId && el.dataset.messageId !== heldId) continue;
     el.dataset.held = "done";
     const note = el.querySelector(".held-note");
     if (note) note.textContent = `✓ ${t("held_done")}`;
@@ -199,7 +201,7 @@ export function appendMessage(message, { catchUp = false } = {}) {
   if (message.turn_status === "superseded") return;
   const role = message.role === "manager" ? "manager" : "assistant";
   const result = message.result || { reply: message.content, citations: [], cards: [] };
-  if (result.status !== "held") resolveHeld();
+  if (message.held_message_id) resolveHeld(message.held_message_id);
   const bubble = h(`article.bubble.${role}`);
   log.append(bubble);
   fillAssistant(bubble, { ...result, message_id: message.id, reply: message.content }, role);
