@@ -18,7 +18,9 @@ export function initTasks(root, ctx) {
       return;
     }
     clear(root);
-    const active = tasks.filter((task) => task.status === "active");
+    const next = (task) => new Date(task.next_occurrences?.[0] || 8.64e15).getTime();
+    const active = tasks.filter((task) => task.status === "active").sort((a, b) => next(a) - next(b));
+    const today = new Date().toDateString();
     if (!active.length) root.append(h("p.small", {}, t("no_tasks")));
     for (const task of active) {
       const streak = h("p.small", {}, `${t("streak", { n: task.streak.current })} · ${t("points", { n: task.points_total })}`);
@@ -34,12 +36,13 @@ export function initTasks(root, ctx) {
           ctx.onError(error);
         }
       });
-      const next = task.next_occurrences?.[0];
-      const when = next ? new Date(next).toLocaleString(language() === "en" ? "en" : "zh-CN", {
+      const upcoming = task.next_occurrences?.[0];
+      const when = upcoming ? new Date(upcoming).toLocaleString(language() === "en" ? "en" : "zh-CN", {
         month: "numeric", day: "numeric", hour: "2-digit", minute: "2-digit",
       }) : "";
       root.append(h("article.card.card-task", { dataset: { taskId: task.id } },
-        h("h3.card-title", {}, show(task.task.title[language()] || task.task.title.zh)),
+        h("h3.card-title", {}, show(task.task.title[language()] || task.task.title.zh),
+          upcoming && new Date(upcoming).toDateString() === today ? h("span.badge.ok", {}, ` ${t("due_today")}`) : null),
         when ? h("p.small", {}, t("next_time", { t: when })) : null, streak, button));
     }
   }
