@@ -9,7 +9,6 @@ Screenshots of every state land in ``test-artefacts/web/`` (gitignored).
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -240,9 +239,8 @@ def page(browser: Any) -> Iterator[Any]:
 
 @pytest.fixture(scope="session", autouse=True)
 def artefacts() -> Path:
-    if ARTEFACTS.exists():
-        shutil.rmtree(ARTEFACTS)
-    ARTEFACTS.mkdir(parents=True)
+    """Kept between runs (a run of one module overwrites only its own screenshots)."""
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
     return ARTEFACTS
 
 

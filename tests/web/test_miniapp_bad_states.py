@@ -123,3 +123,32 @@ def test_a_draft_kept_while_the_server_was_down_survives_a_reload(
         ("血糖低于多少算低血糖？", kept[0]["id"])
     ]
     assert page.locator(".bubble.patient").count() == 1
+
+
+def test_a_429_that_persists_keeps_the_message_for_a_retry(page: Any, in_process: Factory) -> None:
+    refused: list[str] = []
+
+    def rate_limit_four_times(app: Any) -> None:
+        @app.middleware("http")
+        async def limit(request: Request, call_next: Next) -> Response:
+            if request.url.path.endswith("/messages") and len(refused) < 4:
+                refused.append(request.url.path)
+                return JSONResponse(
+                    status_code=429,
+                    headers={"Retry-After": "1"},
+                    content={"error": {"code": "rate_limited", "message": "too many"}},
+                )
+            return await call_next(request)
+
+    server = in_process(rate_limit_four_times)
+    open_app(page, server)
+    send(page, "空腹血糖多少算正常？")
+    page.wait_for_selector("#banner[data-kind='busy'] button", timeout=30_000)
+    assert len(refused) == 4 and "消息太频繁" in page.inner_text("#banner")
+    assert [i["content"] for i in outbox(page)] == ["空腹血糖多少算正常？"]
+    shot(page, "20b-rate-limited-kept")
+    page.click("#banner button")
+    page.locator(".bubble.assistant[data-message-id]").last.wait_for()
+    assert outbox(page) == []
+    messages = server.conversation(stored(page)["conversationId"])["messages"]
+    assert [m["role"] for m in messages] == ["patient", "assistant"]

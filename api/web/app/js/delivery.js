@@ -45,7 +45,13 @@ export function createDelivery(ui) {
           document.body.dataset.state = "";
           continue;
         }
-        if (error.unreachable || error.status === 429) {
+        if (error.status === 429) { // still too many after waiting: kept, sent on retry
+          markWaiting(bubble);
+          ui.showInputError("");
+          ui.banner("busy", t("busy_banner"), true);
+          return false;
+        }
+        if (error.unreachable) {
           markWaiting(bubble);
           ui.banner(navigator.onLine ? "down" : "offline",
             navigator.onLine ? t("down_banner") : t("offline_banner"), navigator.onLine);
