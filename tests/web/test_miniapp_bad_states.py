@@ -152,3 +152,26 @@ def test_a_429_that_persists_keeps_the_message_for_a_retry(page: Any, in_process
     assert outbox(page) == []
     messages = server.conversation(stored(page)["conversationId"])["messages"]
     assert [m["role"] for m in messages] == ["patient", "assistant"]
+
+
+def test_the_app_opens_from_its_cache_while_the_server_is_down(
+    page: Any, in_process: Factory
+) -> None:
+    server = in_process()
+    open_app(page, server)
+    page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
+    page.wait_for_function("caches.open('hm-app-v1').then(c => c.keys()).then(k => k.length >= 15)")
+    conversation_id = stored(page)["conversationId"]
+    server.stop()
+    page.reload()  # no server: the service worker answers with the cached app
+    page.wait_for_selector("#banner[data-kind='down'] button")
+    assert page.is_visible("#message-input")
+    send(page, "血压多少算正常？")
+    assert "等待发送" in page.locator(".bubble.patient").last.inner_text()
+    shot(page, "30-opened-offline")
+    server.start()
+    page.click("#banner button")
+    page.locator(".bubble.assistant[data-message-id]").last.wait_for()
+    assert outbox(page) == [] and stored(page)["conversationId"] == conversation_id
+    messages = server.conversation(conversation_id)["messages"]
+    assert [m["content"] for m in messages if m["role"] == "patient"] == ["血压多少算正常？"]

@@ -93,8 +93,8 @@ export function createDelivery(ui) {
     ui.input.value = "";
     ui.input.style.height = "";
     ui.showChips([]);
-    if (!navigator.onLine) {
-      ui.banner("offline", t("offline_banner"));
+    if (!navigator.onLine) ui.banner("offline", t("offline_banner"));
+    if (!navigator.onLine || !ui.conversationId()) {
       markWaiting(document.querySelector(`[data-client-id="${item.id}"]`));
     }
     flush();

@@ -279,6 +279,12 @@ async function start() {
   for (const item of outbox.items()) {
     markWaiting(appendPatient(item.content, { pending: true, clientId: item.id }));
   }
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("sw.js").then(
+      () => { document.body.dataset.offlineShell = "true"; },
+      () => {}, // no service worker (e.g. plain http on a LAN address): the app still works
+    );
+  }
   document.body.dataset.interactive = "true";
   performance.mark("hm-interactive");
   if (!token) {
