@@ -161,17 +161,28 @@ def test_the_app_opens_from_its_cache_while_the_server_is_down(
     open_app(page, server)
     page.wait_for_function("navigator.serviceWorker.ready.then(() => true)")
     page.wait_for_function("caches.open('hm-app-v1').then(c => c.keys()).then(k => k.length >= 15)")
+    send(page, "空腹血糖多少算正常？")
+    page.locator(".bubble.assistant[data-message-id]").last.wait_for()
+    page.wait_for_timeout(500)  # the live stream's catch-up read keeps the thread
     conversation_id = stored(page)["conversationId"]
     server.stop()
     page.reload()  # no server: the service worker answers with the cached app
     page.wait_for_selector("#banner[data-kind='down'] button")
     assert page.is_visible("#message-input")
+    assert page.locator(".bubble.patient").count() == 1, "the last known thread is shown"
+    assert page.locator(".bubble.assistant[data-message-id]").count() == 1
     send(page, "血压多少算正常？")
     assert "等待发送" in page.locator(".bubble.patient").last.inner_text()
     shot(page, "30-opened-offline")
     server.start()
     page.click("#banner button")
-    page.locator(".bubble.assistant[data-message-id]").last.wait_for()
+    page.wait_for_function(
+        "document.querySelectorAll('.bubble.assistant[data-message-id]').length === 2"
+    )
     assert outbox(page) == [] and stored(page)["conversationId"] == conversation_id
+    assert page.locator(".bubble.patient").count() == 2
     messages = server.conversation(conversation_id)["messages"]
-    assert [m["content"] for m in messages if m["role"] == "patient"] == ["血压多少算正常？"]
+    assert [m["content"] for m in messages if m["role"] == "patient"] == [
+        "空腹血糖多少算正常？",
+        "血压多少算正常？",
+    ]

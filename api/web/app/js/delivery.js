@@ -8,7 +8,7 @@ import { t } from "./i18n.js";
 
 /**
  * ui: { outbox, input, conversationId(), expired(), showExpired(), banner(kind, text, retry),
- *       showInputError(text), showChips(texts) }
+ *       showInputError(text), showChips(texts), delivered() }
  */
 export function createDelivery(ui) {
   let flushing = false;
@@ -28,6 +28,7 @@ export function createDelivery(ui) {
         markSent(bubble);
         turn.finish(result);
         ui.showChips(lastFollowUps());
+        ui.delivered();
         return true;
       } catch (error) {
         turn.fail();

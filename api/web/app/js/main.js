@@ -25,6 +25,7 @@ const state = {
 };
 const prefs = { language: "zh", elder: false, traditional: false, ...(saved.prefs || {}) };
 const outbox = new Outbox(hash(token));
+const threadKey = `hm.thread.${hash(token)}`;
 const input = $("#message-input");
 const ctx = {
   patientId: () => state.patientId,
@@ -91,8 +92,12 @@ async function ensureConversation() {
       const conversation = await api.readConversation(state.conversationId);
       state.patientId = conversation.patient_id;
       for (const message of conversation.messages) appendMessage(message);
+      keepThread(conversation.messages);
       return;
     } catch (error) {
+      if (error instanceof ApiError && error.unreachable) {
+        for (const message of cachedThread()) appendMessage(message); // last known thread
+      }
       if (!(error instanceof ApiError) || error.status !== 404) throw error;
       state.conversationId = null;
     }
@@ -103,13 +108,47 @@ async function ensureConversation() {
   persist();
 }
 
+/** The last thread read from the server, so the app shows it while the server is away. */
+function keepThread(messages) {
+  try {
+    localStorage.setItem(threadKey, JSON.stringify(messages.slice(-30)));
+  } catch {
+    // storage full: the server still has the whole thread
+  }
+}
+
+function cachedThread() {
+  try {
+    return JSON.parse(localStorage.getItem(threadKey) || "[]");
+  } catch {
+    return [];
+  }
+}
+
+/** Re-reads the thread in the background to keep the copy shown when the server is away. */
+function refreshThread() {
+  if (!state.conversationId) return;
+  api.readConversation(state.conversationId).then((c) => keepThread(c.messages), () => {});
+}
+
+/** Drafts not yet delivered, after the thread they follow. */
+function showDrafts() {
+  for (const item of outbox.items()) {
+    if (!document.querySelector(`[data-client-id="${item.id}"]`)) {
+      markWaiting(appendPatient(item.content, { pending: true, clientId: item.id }));
+    }
+  }
+}
+
 async function boot() {
   try {
     await ensureConversation();
   } catch (error) {
     handleError(error);
+    showDrafts();
     return false;
   }
+  showDrafts();
   document.body.dataset.ready = "true";
   performance.mark("hm-ready");
   if (!navigator.onLine) banner("offline", t("offline_banner"));
@@ -139,7 +178,10 @@ async function listenLive(delay = 1000) {
       if (name === "ready") {
         document.body.dataset.live = "on";
         catchUp();
-      } else if (name === "message") appendMessage(data);
+      } else if (name === "message") {
+        appendMessage(data);
+        refreshThread();
+      }
     }, controller.signal);
   } catch (error) {
     handleError(error);
@@ -156,6 +198,7 @@ async function catchUp() {
   try {
     const conversation = await api.readConversation(state.conversationId);
     for (const message of conversation.messages) appendMessage(message, { catchUp: true });
+    keepThread(conversation.messages);
   } catch (error) {
     handleError(error);
   }
@@ -172,6 +215,7 @@ const delivery = createDelivery({
   banner: (...args) => banner(...args),
   showInputError: (text) => showInputError(text),
   showChips: (texts) => showChips(texts),
+  delivered: () => refreshThread(),
 });
 const { submit, flush } = delivery;
 
@@ -276,9 +320,6 @@ async function start() {
   await applyPrefs();
   appendWelcome();
   showChips(t("chips"));
-  for (const item of outbox.items()) {
-    markWaiting(appendPatient(item.content, { pending: true, clientId: item.id }));
-  }
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("sw.js").then(
       () => { document.body.dataset.offlineShell = "true"; },
