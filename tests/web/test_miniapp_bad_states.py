@@ -186,3 +186,31 @@ def test_the_app_opens_from_its_cache_while_the_server_is_down(
         "空腹血糖多少算正常？",
         "血压多少算正常？",
     ]
+
+
+def test_when_the_link_expires_no_copy_of_the_thread_stays(page: Any, in_process: Factory) -> None:
+    expired: list[bool] = []
+
+    def reject_once_expired(app: Any) -> None:
+        @app.middleware("http")
+        async def auth(request: Request, call_next: Next) -> Response:
+            if request.url.path.startswith("/v1/") and expired:
+                return JSONResponse(
+                    status_code=401,
+                    content={"error": {"code": "token_expired", "message": "expired"}},
+                )
+            return await call_next(request)
+
+    server = in_process(reject_once_expired)
+    open_app(page, server)
+    send(page, "空腹血糖多少算正常？")
+    page.locator(".bubble.assistant[data-message-id]").last.wait_for()
+    page.wait_for_function(
+        "Object.keys(localStorage).some(k => k.startsWith('hm.thread.') "
+        "&& localStorage.getItem(k).length > 2)"
+    )
+    expired.append(True)
+    page.reload()
+    page.wait_for_selector("body[data-state='expired']")
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('hm.thread.'))") == []
+    assert page.locator(".bubble").count() == 0

@@ -60,6 +60,7 @@ function banner(kind, text, retry = false) {
 
 function showExpired() {
   state.expired = true;
+  localStorage.removeItem(threadKey); // health data: no copy outlives the link
   state.live?.abort();
   document.body.dataset.state = "expired";
   const main = $("#app-main");
