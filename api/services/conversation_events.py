@@ -41,11 +41,19 @@ async def _events(
     async def pump() -> None:
         subscription = c.coordinator.subscribe(f"tenant:{tenant_id}")
         first = asyncio.ensure_future(anext(subscription))
-        await asyncio.sleep(0.05)  # the subscription registers on its first step
-        subscribed.set()
-        queue.put_nowait(await first)
-        async for event in subscription:
-            queue.put_nowait(event)
+        try:
+            await asyncio.sleep(0.05)  # the subscription registers on its first step
+            subscribed.set()
+            queue.put_nowait(await first)
+            async for event in subscription:
+                queue.put_nowait(event)
+        finally:  # unsubscribe (Redis: close the pub/sub connection) when the client leaves
+            first.cancel()
+            with contextlib.suppress(asyncio.CancelledError, StopAsyncIteration):
+                await first
+            close = getattr(subscription, "aclose", None)
+            if close is not None:
+                await close()
 
     task = asyncio.create_task(pump())
     try:

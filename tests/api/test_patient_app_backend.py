@@ -14,12 +14,29 @@ from api.services.conversation_events import open_conversation_events
 from tests.api.conftest import new_conversation
 from tests.api.test_review_queue import QUESTION, ScriptedReviewer, say
 from tests.conftest import SettingsFactory, running_app
+from tests.helpers.services import temporary_redis_prefix
 
 
 @pytest.fixture
 async def held_api(make_settings: SettingsFactory) -> AsyncIterator[httpx.AsyncClient]:
     async with running_app(make_settings(), reviewer=ScriptedReviewer(always="hold")) as client:
         yield client
+
+
+@pytest.fixture(params=["in-process", pytest.param("redis", marks=pytest.mark.integration)])
+async def live_api(
+    request: pytest.FixtureRequest, make_settings: SettingsFactory
+) -> AsyncIterator[httpx.AsyncClient]:
+    """Every draft held; live events over the in-process fallback or real Redis pub/sub."""
+    reviewer = ScriptedReviewer(always="hold")
+    if request.param == "in-process":
+        async with running_app(make_settings(), reviewer=reviewer) as client:
+            yield client
+        return
+    with temporary_redis_prefix() as (url, prefix):
+        settings = make_settings(redis_url=url, redis_prefix=prefix)
+        async with running_app(settings, reviewer=reviewer) as client:
+            yield client
 
 
 async def test_the_app_is_served_at_app_gzipped(held_api: httpx.AsyncClient) -> None:
@@ -53,8 +70,9 @@ async def test_unknown_conversation_events_are_404(held_api: httpx.AsyncClient) 
 
 
 async def test_a_released_answer_arrives_on_the_conversation_stream(
-    held_api: httpx.AsyncClient,
+    live_api: httpx.AsyncClient,
 ) -> None:
+    held_api = live_api
     container = held_api.app.state.container  # type: ignore[attr-defined]
     cid = await new_conversation(held_api)
     other = await new_conversation(held_api)
@@ -77,7 +95,7 @@ async def test_a_released_answer_arrives_on_the_conversation_stream(
     assert message["result"]["status"] == "completed" and message["result"]["citations"]
     held = (await held_api.get(f"/v1/conversations/{cid}")).json()["messages"][1]
     assert held["turn_status"] == "superseded" and message["held_message_id"] == held["id"]
-    await events.aclose()  # type: ignore[attr-defined]
+    await events.aclose()  # type: ignore[attr-defined]  # unsubscribes
 
 
 Event = tuple[str, dict[str, Any]]
