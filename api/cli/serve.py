@@ -26,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     print(f"Health-manager agent on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    print(f"Patient mini-app (development link): http://{host}:{port}/app/#token=dev")
     # Live streams (a conversation's events) never end by themselves: on shutdown, wait this
     # long for them, then close them; the app reconnects to the next server.
     uvicorn.run(
