@@ -13,6 +13,10 @@ import opencc
 
 SOURCE = Path(opencc.__file__).parent / "dictionary" / "STCharacters.txt"
 TARGET = Path(__file__).resolve().parents[1] / "api" / "web" / "app" / "js" / "s2t.js"
+# Where OpenCC's first candidate is wrong for health text read in Hong Kong or Taiwan:
+# 吃 (not archaic 喫), 里 as "inside" (这里, 指南里), 脏 as in 心脏 (not "dirty"), 钟 as in 分钟,
+# 干 as in 干预 (intervention).
+OVERRIDES = {"吃": "吃", "里": "裡", "脏": "臟", "钟": "鐘", "干": "干"}
 
 
 def main() -> None:
@@ -20,6 +24,7 @@ def main() -> None:
     for line in SOURCE.read_text(encoding="utf-8").splitlines():
         simplified, _, candidates = line.partition("\t")
         first = candidates.split(" ")[0] if candidates else ""
+        first = OVERRIDES.get(simplified, first)
         bmp = len(simplified) == len(first) == 1 and max(ord(simplified), ord(first)) < 0x10000
         if bmp and first != simplified:
             pairs.append(simplified + first)

@@ -2,7 +2,9 @@
 // the conversation, sends turns (over SSE), delivers offline drafts once, and shows bad states.
 
 import { ApiError, api, configure } from "./api.js";
-import { appendMessage, appendPatient, appendWelcome, initChat, markWaiting, rerenderThread } from "./chat.js";
+import {
+  appendMessage, appendPatient, appendWelcome, initChat, lastFollowUps, markWaiting, rerenderThread,
+} from "./chat.js";
 import { createDelivery } from "./delivery.js";
 import { initConsents, initTasks } from "./care.js";
 import { h, clear } from "./dom.js";
@@ -215,10 +217,15 @@ const delivery = createDelivery({
   showExpired: () => showExpired(),
   banner: (...args) => banner(...args),
   showInputError: (text) => showInputError(text),
-  showChips: (texts) => showChips(texts),
+  showChips: (texts) => {
+    startChips = false;
+    showChips(texts);
+  },
   delivered: () => refreshThread(),
 });
 const { submit, flush } = delivery;
+
+let startChips = true; // the starter questions until the first message
 
 function showChips(texts) {
   const row = $("#chips");
@@ -254,6 +261,7 @@ async function applyPrefs() {
   $("#traditional-toggle").setAttribute("aria-pressed", String(prefs.traditional));
   applyTexts();
   rerenderThread();
+  showChips(startChips ? t("chips") : lastFollowUps());
   views.records?.relabel();
 }
 
@@ -279,7 +287,6 @@ function wire() {
     prefs.language = language() === "zh" ? "en" : "zh";
     persist();
     await applyPrefs();
-    showChips(t("chips"));
   });
   $("#elder-toggle").addEventListener("click", async () => {
     prefs.elder = !prefs.elder;
