@@ -85,5 +85,18 @@ def test_accessibility_basics(page: Any, server: Server) -> None:
         order.append(
             page.evaluate("document.activeElement.id || document.activeElement.textContent")
         )
-    assert order.index("elder-toggle") < order.index("聊天") < order.index("message-input")
+    assert order.index("elder-toggle") < order.index("tab-chat") < order.index("message-input")
     assert order.index("message-input") < order.index("发送")
+
+
+def test_tabs_work_from_the_keyboard(page: Any, server: Server) -> None:
+    open_app(page, server)
+    page.focus("#tab-chat")
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("document.activeElement.id") == "tab-records"
+    assert page.get_attribute("#tab-records", "aria-selected") == "true"
+    assert page.is_visible("#reading-form") and page.is_hidden("#composer")
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowLeft")
+    assert page.evaluate("document.activeElement.id") == "tab-consents"
+    assert page.get_attribute("#view-consents", "aria-labelledby") == "tab-consents"

@@ -280,8 +280,17 @@ function wire() {
       submit(input.value);
     }
   });
-  for (const tab of document.querySelectorAll("#tabs [role=tab]")) {
+  const tabs = [...document.querySelectorAll("#tabs [role=tab]")];
+  for (const tab of tabs) {
     tab.addEventListener("click", () => selectTab(tab.dataset.view));
+    tab.addEventListener("keydown", (event) => { // the ARIA tabs pattern: arrows move
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[event.key];
+      if (!step) return;
+      event.preventDefault();
+      const next = tabs[(tabs.indexOf(tab) + step + tabs.length) % tabs.length];
+      selectTab(next.dataset.view);
+      next.focus();
+    });
   }
   $("#lang-toggle").addEventListener("click", async () => {
     prefs.language = language() === "zh" ? "en" : "zh";
