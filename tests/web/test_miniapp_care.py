@@ -16,15 +16,18 @@ def test_a_task_from_the_chat_is_ticked_off_with_its_streak(page: Any, server: S
     task_card = page.locator(".bubble.assistant .card-task")
     task_card.wait_for()
     assert "测量血压" in task_card.inner_text()
-    task_card.locator("button").click()
+    task_card.locator("button", has_text="完成").click()  # ticked off right in the chat
+    page.wait_for_function(
+        "document.querySelector('.bubble .card-task').innerText.includes('连续 1 天')"
+    )
+    shot(page, "22a-task-card-done")
+    task_card.locator("button", has_text="任务").click()
     done = page.locator("#task-list .card-task button")
     done.wait_for()
-    assert "连续 0 天" in page.inner_text("#task-list")
-    done.click()
-    page.wait_for_function(
-        "document.querySelector('#task-list .card-task').innerText.includes('连续 1 天')"
-    )
-    assert page.inner_text("#task-list .card-task button") == "已完成"
+    assert "连续 1 天" in page.inner_text("#task-list")
+    done.click()  # again today: the streak stays 1 (one completion counts per day)
+    page.wait_for_selector("#task-list .card-task button:text('已完成')")
+    assert "连续 1 天" in page.inner_text("#task-list")
     shot(page, "22-tasks")
     tasks = httpx.get(
         f"{server.base_url}/v1/patients/{stored(page)['patientId']}/tasks", timeout=10

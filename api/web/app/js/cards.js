@@ -101,14 +101,29 @@ function insuranceQuote(c, context) {
   );
 }
 
-function task(c, actions) {
+function task(c, actions, reply) {
   const d = c.data;
+  const message = bi(d.message);
   const title = bi(d.task?.title) || t("card_task");
+  const streak = h("p.small", {});
+  const done = actions?.completeTask ? h("button.button", { type: "button" }, t("task_done")) : null;
+  done?.addEventListener("click", async () => {
+    done.disabled = true;
+    const result = await actions.completeTask(d.task);
+    if (!result) {
+      done.disabled = false;
+      return;
+    }
+    done.textContent = t("task_done_ok");
+    streak.textContent = `${t("streak", { n: result.streak.current })} · ${t("points", { n: result.points_total })}`;
+  });
   return card(
     "task",
     title,
-    h("p", {}, bi(d.message)),
-    actions?.tasks ? h("button.button.secondary", { type: "button", onclick: actions.tasks }, t("tab_tasks")) : null,
+    message && !String(reply || "").includes(message) ? h("p", {}, message) : null,
+    streak,
+    h("div.row", {}, done,
+      actions?.tasks ? h("button.button.secondary", { type: "button", onclick: actions.tasks }, t("tab_tasks")) : null),
   );
 }
 
@@ -171,7 +186,7 @@ export function renderCard(c, context = {}) {
     case "emergency": return emergency(c);
     case "payment_plan": return paymentPlan(c);
     case "insurance_quote": return insuranceQuote(c, context);
-    case "task": return task(c, context.actions);
+    case "task": return task(c, context.actions, context.reply);
     case "reading": return reading(c, context.ranges, context.reply);
     case "referral": return referral(c);
     case "triage": return triage(c);

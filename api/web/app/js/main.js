@@ -7,7 +7,7 @@ import {
 } from "./chat.js";
 import { createDelivery } from "./delivery.js";
 import { initConsents, initTasks } from "./care.js";
-import { h, clear } from "./dom.js";
+import { h, clear, newId } from "./dom.js";
 import { applyTexts, language, setLanguage, setTraditional, t } from "./i18n.js";
 import { Outbox } from "./outbox.js";
 import { initRecords } from "./records.js";
@@ -236,6 +236,23 @@ function showChips(texts) {
   row.hidden = !row.childElementCount;
 }
 
+/** Ticks off the stored task a chat card announced: the patient's newest active task of the
+ * same type and title (the card carries the task as created, not its stored id). */
+async function completeTaskOfCard(draft) {
+  try {
+    const tasks = await api.listTasks(state.patientId);
+    const same = tasks
+      .filter((task) => task.status === "active" && task.task.task_type === draft.task_type
+        && task.task.title.zh === draft.title.zh)
+      .sort((a, b) => new Date(b.created_at) - new Date(a.created_at));
+    if (!same.length) return null;
+    return await api.completeTask(state.patientId, same[0].id, newId());
+  } catch (error) {
+    handleError(error);
+    return null;
+  }
+}
+
 // ---- views, preferences, voice ----------------------------------------------------------
 
 const views = {};
@@ -328,7 +345,11 @@ async function start() {
   initChat($("#messages"), {
     get ranges() { return state.ranges; },
     get consented() { return state.consented; },
-    actions: { tasks: () => selectTab("tasks"), consents: () => selectTab("consents") },
+    actions: {
+      tasks: () => selectTab("tasks"),
+      consents: () => selectTab("consents"),
+      completeTask: (draft) => completeTaskOfCard(draft),
+    },
   });
   views.records = initRecords($("#view-records"), ctx);
   views.tasks = initTasks($("#task-list"), ctx);
