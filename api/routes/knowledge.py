@@ -30,7 +30,7 @@ async def search_knowledge(
 
 
 @router.get("/chunks/{chunk_id}")
-async def read_chunk(c: ContainerDep, chunk_id: str) -> dict[str, Any]:
+async def read_chunk(c: ContainerDep, caller: KnowledgeReader, chunk_id: str) -> dict[str, Any]:
     """The passage a citation's ``chunk_id`` points at (source, year, section and text)."""
     passage = c.knowledge.retriever().passage(chunk_id)
     if passage is None:
@@ -41,6 +41,6 @@ async def read_chunk(c: ContainerDep, chunk_id: str) -> dict[str, Any]:
 
 
 @router.get("/reference-ranges")
-async def list_reference_ranges() -> list[ReferenceRange]:
+async def list_reference_ranges(caller: KnowledgeReader) -> list[ReferenceRange]:
     """Normal ranges of readings (blood pressure, glucose) with the guideline they come from."""
     return reference_ranges()

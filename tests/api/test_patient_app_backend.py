@@ -15,8 +15,9 @@ from api.services.conversations import open_conversation
 from tests.api.conftest import new_conversation
 from tests.api.test_review_queue import QUESTION, ScriptedReviewer, say
 from tests.conftest import SettingsFactory, running_app
-from tests.helpers.auth import manager
+from tests.helpers.auth import manager, patient_headers
 from tests.helpers.services import temporary_redis_prefix
+from tests.helpers.streams import open_stream
 
 
 @pytest.fixture
@@ -69,6 +70,24 @@ async def test_unknown_conversation_events_are_404(held_api: httpx.AsyncClient) 
     response = await held_api.get("/v1/conversations/nope/events")
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "conversation_not_found"
+
+
+async def test_a_patient_token_listens_to_its_own_conversation_only(
+    held_api: httpx.AsyncClient,
+) -> None:
+    mine = (await held_api.post("/v1/conversations", json={"patient_ref": "p-own"})).json()
+    theirs = (await held_api.post("/v1/conversations", json={"patient_ref": "p-other"})).json()
+    token = patient_headers(held_api, mine["patient_id"])
+    app = held_api.app  # type: ignore[attr-defined]
+    opened = await open_stream(app, f"/v1/conversations/{mine['id']}/events", token)
+    assert opened.status_code == 200
+    assert opened.headers["content-type"].startswith("text/event-stream")
+    assert opened.text.startswith("event: ready")
+    refused = await open_stream(app, f"/v1/conversations/{theirs['id']}/events", token)
+    assert refused.status_code == 404
+    assert refused.json()["error"]["code"] == "conversation_not_found"
+    anonymous = await open_stream(app, f"/v1/conversations/{mine['id']}/events")
+    assert anonymous.status_code == 401
 
 
 async def test_a_released_answer_arrives_on_the_conversation_stream(
