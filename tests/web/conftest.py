@@ -1,20 +1,28 @@
 """Browser tests of the patient mini-app: Debian's chromium driven by Playwright (Python).
 
 The main flows run against a real ``hm serve`` subprocess on 127.0.0.1 with a temporary data
-directory. Bad states the real server cannot be made to show on demand (an expired token, a
-429) use the real app in an in-process uvicorn server with one small test-only middleware.
-Screenshots of every state land in ``test-artefacts/web/`` (gitignored).
+directory. Each server gets what a tenant's back end holds (a key of the tenant ``default``)
+and a health manager's account, made the way ``hm keys create`` / ``hm users create`` make
+them; each test then mints a real patient token for a new patient through
+``POST /v1/tenants/default/patient-tokens`` and opens ``/app/#token=<token>``. Bad states the
+server cannot be made to show on demand (a server that goes away, a 429) use the real app in an
+in-process uvicorn server (the 429 with one small test-only middleware); an expired link is a
+really expired or revoked token. Screenshots of every state land in ``test-artefacts/web/``
+(gitignored).
 """
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,7 +43,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
 ]
 PHONE = {"width": 375, "height": 740}
-TOKEN = "dev-patient-token"
+TENANT = "default"
+MANAGER = ("web-manager", "web-manager-password")
 
 if not Path(CHROMIUM).exists():
     reason = f"no chromium at {CHROMIUM} (apt-get install chromium)"
@@ -66,18 +75,86 @@ def wait_ready(
     raise TimeoutError(f"{base_url} not ready after {timeout_s} s")
 
 
-@dataclass
-class Server:
-    base_url: str
-    proc: subprocess.Popen[bytes] | None = None
+def provision(settings: Any) -> str:
+    """A key of the tenant ``default`` and the manager ``MANAGER`` in the server's database, as
+    ``hm keys create`` and ``hm users create`` make them; returns the key (shown once)."""
+    from api.services import principals
+    from api.services.records import seed_tenants
+    from core.db.session import make_engine, make_sessionmaker, upgrade_database_async
 
-    def app_url(self, token: str = TOKEN) -> str:
-        return f"{self.base_url}/app/#token={token}"
+    async def work() -> str:
+        url = settings.resolved_database_url
+        await upgrade_database_async(url)
+        engine = make_engine(url)
+        try:
+            async with make_sessionmaker(engine)() as session:
+                await seed_tenants(session)
+                key = await principals.create_api_key(session, TENANT, name="web-tests")
+                await principals.create_user(session, TENANT, *MANAGER, "manager")
+                await session.commit()
+                return key.key
+        finally:
+            await engine.dispose()
+
+    # Playwright's sync API may keep an event loop in this thread: run ours in another one
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, work()).result()
+
+
+class TenantBackEnd:
+    """What a tenant's back end does with its key: mint patient links, read its records."""
+
+    base_url: str
+    key: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.key}"}
+
+    def patient_token(self, patient_ref: str | None = None, ttl_s: int | None = None) -> str:
+        body: dict[str, Any] = {"patient_ref": patient_ref or f"web-{uuid.uuid4().hex[:12]}"}
+        if ttl_s is not None:
+            body["ttl_s"] = ttl_s
+        response = httpx.post(
+            f"{self.base_url}/v1/tenants/{TENANT}/patient-tokens",
+            json=body,
+            headers=self.headers,
+            timeout=10,
+        )
+        assert response.status_code == 201, response.text
+        return str(response.json()["token"])
+
+    def app_url(self, token: str | None = None) -> str:
+        """The mini-app link of ``token``, or of a new patient's fresh token."""
+        return f"{self.base_url}/app/#token={token or self.patient_token()}"
+
+    def get(self, path: str) -> httpx.Response:
+        return httpx.get(f"{self.base_url}{path}", headers=self.headers, timeout=10)
 
     def conversation(self, conversation_id: str) -> dict[str, Any]:
-        response = httpx.get(f"{self.base_url}/v1/conversations/{conversation_id}", timeout=10)
+        response = self.get(f"/v1/conversations/{conversation_id}")
         response.raise_for_status()
         return dict(response.json())
+
+    def manager(self) -> dict[str, str]:
+        """A health manager's bearer token (console sign-in)."""
+        username, password = MANAGER
+        response = httpx.post(
+            f"{self.base_url}/v1/auth/login",
+            json={"username": username, "password": password},
+            timeout=10,
+        )
+        assert response.status_code == 200, response.text
+        return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@dataclass
+class Server(TenantBackEnd):
+    base_url: str
+    key: str
+    proc: subprocess.Popen[bytes] | None = None
+    env: dict[str, str] | None = None
+    """The environment ``hm serve`` runs with (for ``hm`` commands on the same data)."""
 
 
 @contextmanager
@@ -99,6 +176,12 @@ def hm_serve(data_dir: Path, kb_index_dir: Path, **env: str) -> Iterator[Server]
     for key in ("HM_REDIS_URL", "HM_DATABASE_URL", "HM_CHECKPOINT_URL"):
         if not environ[key]:
             del environ[key]
+    from core.settings import Settings
+
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, environment="test", data_dir=data_dir, kb_index_dir=kb_index_dir
+    )
+    key = provision(settings)
     log = (data_dir / "serve.log").open("wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli.main", "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -107,7 +190,7 @@ def hm_serve(data_dir: Path, kb_index_dir: Path, **env: str) -> Iterator[Server]
         stdout=log,
         stderr=subprocess.STDOUT,
     )
-    server = Server(base_url=f"http://127.0.0.1:{port}", proc=proc)
+    server = Server(base_url=f"http://127.0.0.1:{port}", key=key, proc=proc, env=environ)
     try:
         wait_ready(server.base_url, proc=proc)
         yield server
@@ -141,11 +224,14 @@ def held_server(tmp_path_factory: pytest.TempPathFactory, kb_index_dir: Path) ->
         yield running
 
 
-class InProcessServer:
-    """The real app (``create_app``) in a uvicorn thread; ``stop``/``start`` keep its data."""
+class InProcessServer(TenantBackEnd):
+    """The real app (``create_app``) in a uvicorn thread; ``stop``/``start`` keep its data;
+    ``restart`` with other settings (a rotated ``token_secret`` revokes every patient link)."""
 
-    def __init__(self, make_app: Callable[[], Any]) -> None:
+    def __init__(self, make_app: Callable[[Any], Any], settings: Any) -> None:
         self.make_app = make_app
+        self.settings = settings
+        self.key = provision(settings)
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self._server: Any = None
@@ -155,7 +241,7 @@ class InProcessServer:
         import uvicorn
 
         config = uvicorn.Config(
-            self.make_app(),
+            self.make_app(self.settings),
             host="127.0.0.1",
             port=self.port,
             log_level="warning",
@@ -173,11 +259,10 @@ class InProcessServer:
             self._thread.join(15)
             self._server = None
 
-    def app_url(self, token: str = TOKEN) -> str:
-        return f"{self.base_url}/app/#token={token}"
-
-    def conversation(self, conversation_id: str) -> dict[str, Any]:
-        return Server(self.base_url).conversation(conversation_id)
+    def restart(self, **settings: Any) -> None:
+        self.stop()
+        self.settings = self.settings.model_copy(update=settings)
+        self.start()
 
 
 @pytest.fixture
@@ -199,13 +284,13 @@ def in_process(tmp_path: Path, kb_index_dir: Path) -> Iterator[Callable[..., InP
             checkpoint_url=None,
         )
 
-        def make_app() -> Any:
+        def make_app(settings: Settings) -> Any:
             app = create_app(settings)
             if middleware is not None:
                 middleware(app)
             return app
 
-        running = InProcessServer(make_app)
+        running = InProcessServer(make_app, settings)
         running.start()
         servers.append(running)
         return running
@@ -251,7 +336,8 @@ def shot(target: Any, name: str) -> Path:
     return path
 
 
-def open_app(page: Any, server: Server | InProcessServer, token: str = TOKEN) -> None:
+def open_app(page: Any, server: TenantBackEnd, token: str | None = None) -> None:
+    """The app as a patient: ``token``, or a new patient's fresh token minted by the back end."""
     page.goto(server.app_url(token))
     page.wait_for_selector("body[data-ready='true']")
 

@@ -1,17 +1,21 @@
 """Bad states: server down (banner, retry), a refused message (error shown, text kept), a 429
 (wait and retry), an expired link (401). The real app runs in an in-process uvicorn server;
-the 401 and 429 come from one test-only middleware each, standing in for access control and
-a rate limiter that answer that way."""
+the 401 is the server's own answer to a really expired, forged or revoked patient token; the
+429 comes from one test-only middleware standing in for a rate limiter that answers that way."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import httpx
+import pytest
 from fastapi import Request, Response
 from fastapi.responses import JSONResponse
+from pydantic import SecretStr
 
-from tests.web.conftest import InProcessServer, open_app, outbox, send, shot, stored
+from core import credentials
+from tests.web.conftest import TENANT, InProcessServer, open_app, outbox, send, shot, stored
 
 Factory = Callable[..., InProcessServer]
 Next = Callable[[Request], Awaitable[Response]]
@@ -78,28 +82,43 @@ def test_a_429_waits_and_retries_the_same_message(page: Any, in_process: Factory
     assert [m["role"] for m in messages] == ["patient", "assistant"]
 
 
-def test_an_expired_link_says_so(page: Any, in_process: Factory) -> None:
-    seen: list[str | None] = []
+def _expired_token(server: InProcessServer) -> str:
+    """A token the server issued for a patient, as it is once its lifetime has passed (signed
+    with the server's secret, as ``POST .../patient-tokens`` signs, expired a minute ago)."""
+    minted = httpx.post(
+        f"{server.base_url}/v1/tenants/{TENANT}/patient-tokens",
+        json={"patient_ref": "web-expired"},
+        headers=server.headers,
+        timeout=10,
+    ).json()
+    secret = server.settings.token_secret.get_secret_value()
+    claims = {"tid": TENANT, "pid": minted["patient_id"], "sub": minted["patient_id"]}
+    return credentials.sign_token("patient", secret, -60, claims)
 
-    def reject_expired(app: Any) -> None:
-        @app.middleware("http")
-        async def auth(request: Request, call_next: Next) -> Response:
-            if request.url.path.startswith("/v1/"):
-                seen.append(request.headers.get("authorization"))
-                if request.headers.get("authorization") == "Bearer expired-token":
-                    return JSONResponse(
-                        status_code=401,
-                        content={"error": {"code": "token_expired", "message": "expired"}},
-                    )
-            return await call_next(request)
 
-    server = in_process(reject_expired)
-    page.goto(server.app_url("expired-token"))
+@pytest.mark.parametrize("kind", ["expired", "forged"])
+def test_an_expired_link_says_so(page: Any, in_process: Factory, kind: str) -> None:
+    server = in_process()
+    if kind == "expired":
+        token = _expired_token(server)
+    else:  # a well-formed token the server never signed
+        token = credentials.sign_token(
+            "patient", "not-the-server-secret" * 2, 600, {"tid": TENANT, "pid": "p", "sub": "p"}
+        )
+    refused = httpx.get(
+        f"{server.base_url}/v1/knowledge/reference-ranges",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    )
+    assert refused.status_code == 401, refused.text  # the server's own answer, no stand-in
+    seen: list[int] = []
+    page.on("response", lambda r: seen.append(r.status) if "/v1/" in r.url else None)
+    page.goto(server.app_url(token))
     page.wait_for_selector("body[data-state='expired']")
     assert "链接已过期" in page.inner_text("main")
     assert page.is_hidden("#composer")
-    assert seen and set(seen) == {"Bearer expired-token"}
-    shot(page, "21-expired-link")
+    assert seen and set(seen) == {401}
+    shot(page, f"21-{kind}-link")
 
 
 def test_a_draft_kept_while_the_server_was_down_survives_a_reload(
@@ -189,19 +208,7 @@ def test_the_app_opens_from_its_cache_while_the_server_is_down(
 
 
 def test_when_the_link_expires_no_copy_of_the_thread_stays(page: Any, in_process: Factory) -> None:
-    expired: list[bool] = []
-
-    def reject_once_expired(app: Any) -> None:
-        @app.middleware("http")
-        async def auth(request: Request, call_next: Next) -> Response:
-            if request.url.path.startswith("/v1/") and expired:
-                return JSONResponse(
-                    status_code=401,
-                    content={"error": {"code": "token_expired", "message": "expired"}},
-                )
-            return await call_next(request)
-
-    server = in_process(reject_once_expired)
+    server = in_process()
     open_app(page, server)
     send(page, "空腹血糖多少算正常？")
     page.locator(".bubble.assistant[data-message-id]").last.wait_for()
@@ -209,7 +216,8 @@ def test_when_the_link_expires_no_copy_of_the_thread_stays(page: Any, in_process
         "Object.keys(localStorage).some(k => k.startsWith('hm.thread.') "
         "&& localStorage.getItem(k).length > 2)"
     )
-    expired.append(True)
+    # a new HM_TOKEN_SECRET revokes every patient link: the open one answers 401 from now on
+    server.restart(token_secret=SecretStr("rotated-" + "x" * 32))
     page.reload()
     page.wait_for_selector("body[data-state='expired']")
     assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('hm.thread.'))") == []

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
 from tests.web.conftest import Server, open_app, send, shot, stored
 
 
@@ -29,9 +27,7 @@ def test_a_task_from_the_chat_is_ticked_off_with_its_streak(page: Any, server: S
     page.wait_for_selector("#task-list .card-task button:text('已完成')")
     assert "连续 1 天" in page.inner_text("#task-list")
     shot(page, "22-tasks")
-    tasks = httpx.get(
-        f"{server.base_url}/v1/patients/{stored(page)['patientId']}/tasks", timeout=10
-    ).json()
+    tasks = server.get(f"/v1/patients/{stored(page)['patientId']}/tasks").json()
     assert [t["streak"]["current"] for t in tasks] == [1]
 
 
@@ -47,12 +43,12 @@ def test_consent_is_granted_through_a_sheet_and_withdrawn(page: Any, server: Ser
     shot(page, "23-consent-sheet")
     sheet.locator("button").first.click()
     page.wait_for_selector(".card-consent[data-purpose='share_with_insurer'][data-granted='true']")
-    url = f"{server.base_url}/v1/patients/{stored(page)['patientId']}/consents"
-    assert httpx.get(url, timeout=10).json()["consented_purposes"] == ["share_with_insurer"]
+    url = f"/v1/patients/{stored(page)['patientId']}/consents"
+    assert server.get(url).json()["consented_purposes"] == ["share_with_insurer"]
     shot(page, "24-consent-granted")
     page.locator(".card-consent[data-purpose='share_with_insurer'] button").click()
     page.wait_for_selector(".card-consent[data-purpose='share_with_insurer'][data-granted='false']")
-    state = httpx.get(url, timeout=10).json()
+    state = server.get(url).json()
     assert state["consented_purposes"] == []
     assert [h["granted"] for h in state["history"]] == [True, False]
 

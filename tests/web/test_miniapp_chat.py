@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from typing import Any
 
-import httpx
-
-from tests.web.conftest import Server, open_app, send, shot, stored
+from tests.web.conftest import ROOT, Server, open_app, send, shot, stored
 
 
 def conversation_id(page: Any) -> str:
@@ -105,7 +106,7 @@ def test_a_reading_via_the_form_is_stored_flagged_and_charted(page: Any, server:
     shot(page, "09-reading-form")
     shot(page.locator("#reading-chart"), "09-reading-chart")
     patient_id = stored(page)["patientId"]
-    readings = httpx.get(f"{server.base_url}/v1/patients/{patient_id}/readings", timeout=10).json()
+    readings = server.get(f"/v1/patients/{patient_id}/readings").json()
     assert [(r["kind"], r["values"]) for r in readings] == [
         ("blood_pressure", {"sbp": 150.0, "dbp": 95.0})
     ]
@@ -180,3 +181,26 @@ def test_a_message_typed_during_a_turn_is_sent_next(page: Any, server: Server) -
         "空腹血糖多少算正常？",
     ]
     assert page.locator(".bubble.patient .status").count() == 0
+
+
+def test_the_link_hm_dev_setup_prints_opens_the_patients_app(page: Any, server: Server) -> None:
+    """What ``scripts/start.sh`` prints: a patient link that opens a working app, as that
+    patient (``dev-patient`` of the tenant ``default``)."""
+    command = ["dev", "setup", "--json", "--base-url", server.base_url]
+    setup = subprocess.run(
+        [sys.executable, "-m", "api.cli.main", *command],
+        cwd=ROOT,
+        env=server.env,
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    link = json.loads(setup.stdout)["patient_link"]
+    assert link.startswith(f"{server.base_url}/app/#token=")
+    page.goto(link)
+    page.wait_for_selector("body[data-ready='true']")
+    send(page, "高血压患者每天吃多少盐合适？")
+    page.locator(".bubble.assistant[data-message-id]").last.wait_for()
+    conversation = server.conversation(conversation_id(page))
+    assert conversation["patient_ref"] == "dev-patient" and conversation["tenant_id"] == "default"
+    assert [m["role"] for m in conversation["messages"]] == ["patient", "assistant"]

@@ -18,11 +18,15 @@ def test_a_held_answer_released_by_a_manager_appears_live(page: Any, held_server
     assert "健康管理师正在核对" in held.inner_text()
     shot(page, "13-held")
     conversation_id = stored(page)["conversationId"]
-    items = httpx.get(f"{held_server.base_url}/v1/review-queue", timeout=10).json()["items"]
+    staff = held_server.manager()
+    items = httpx.get(f"{held_server.base_url}/v1/review-queue", headers=staff, timeout=10).json()[
+        "items"
+    ]
     item = next(i for i in items if i["conversation"]["id"] == conversation_id)
     decided = httpx.post(
         f"{held_server.base_url}/v1/review-queue/{item['id']}/approve",
-        json={"manager": "li"},
+        json={},
+        headers=staff,
         timeout=30,
     )
     assert decided.status_code == 200, decided.text
@@ -74,7 +78,10 @@ def test_a_managers_own_message_appears_live_as_the_managers(
     send(page, "空腹血糖多少算正常？")  # the patient moves on; the first draft is still held
     page.wait_for_function("document.querySelectorAll(`.bubble[data-held='true']`).length === 2")
     conversation_id = stored(page)["conversationId"]
-    items = httpx.get(f"{held_server.base_url}/v1/review-queue", timeout=10).json()["items"]
+    staff = held_server.manager()
+    items = httpx.get(f"{held_server.base_url}/v1/review-queue", headers=staff, timeout=10).json()[
+        "items"
+    ]
     first = next(
         i
         for i in items
@@ -83,7 +90,8 @@ def test_a_managers_own_message_appears_live_as_the_managers(
     reply = "每天食盐不超过5克，做菜少放盐和酱油。"
     decided = httpx.post(
         f"{held_server.base_url}/v1/review-queue/{first['id']}/edit",
-        json={"manager": "li", "reply": reply},
+        json={"reply": reply},
+        headers=staff,
         timeout=30,
     )
     assert decided.json()["delivery"] == "manager_message"

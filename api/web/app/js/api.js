@@ -1,7 +1,8 @@
 // Every call the app makes to the health-manager API goes through this module, so the
-// credential (the patient token from the link) is attached in exactly one place.
+// credential (the patient token from the link) is attached in exactly one place. The token
+// names the tenant and the patient; the server trusts nothing else (no tenant header).
 
-const config = { token: "", tenant: "default", language: "zh" };
+const config = { token: "", language: "zh" };
 
 export function configure(values) {
   Object.assign(config, values);
@@ -24,7 +25,6 @@ export class ApiError extends Error {
 function headers(extra = {}) {
   const h = {
     "Accept-Language": config.language === "en" ? "en" : "zh-CN",
-    "X-Tenant-ID": config.tenant,
     ...extra,
   };
   if (config.token) h.Authorization = `Bearer ${config.token}`;
