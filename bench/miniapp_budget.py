@@ -43,9 +43,15 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _serve(data_dir: Path) -> tuple[subprocess.Popen[bytes], str, float]:
+def _serve(data_dir: Path) -> tuple[subprocess.Popen[bytes], str, float, str]:
+    """``hm serve`` on a fresh data dir, and a key of the tenant ``default`` (a back end's)."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), "HM_DATA_DIR": str(data_dir)}
+    made = subprocess.run(
+        [sys.executable, "-m", "api.cli.main", "keys", "create", "--tenant", "default", "--json"],
+        cwd=ROOT, env=env, capture_output=True, check=True, text=True,
+    )  # fmt: skip
+    key = json.loads(made.stdout)["key"]
     started = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "api.cli.main", "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -55,14 +61,27 @@ def _serve(data_dir: Path) -> tuple[subprocess.Popen[bytes], str, float]:
     while time.perf_counter() - started < 120:
         try:
             if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                return proc, base, time.perf_counter() - started
+                return proc, base, time.perf_counter() - started, key
         except httpx.HTTPError:
             time.sleep(0.2)
     proc.kill()
     raise SystemExit("hm serve did not become ready")
 
 
-def _one_run(browser: Any, base: str, n: int) -> dict[str, Any]:
+def _patient_link(base: str, key: str, n: int) -> str:
+    """A new patient's link, minted as a tenant's back end mints one."""
+    minted = httpx.post(
+        f"{base}/v1/tenants/default/patient-tokens",
+        json={"patient_ref": f"bench-{n}"},
+        headers={"Authorization": f"Bearer {key}"},
+        timeout=10,
+    )
+    minted.raise_for_status()
+    return f"{base}{minted.json()['app_path']}"
+
+
+def _one_run(browser: Any, base: str, key: str, n: int) -> dict[str, Any]:
+    link = _patient_link(base, key, n)
     context = browser.new_context(viewport={"width": 375, "height": 740})
     page = context.new_page()
     cdp = context.new_cdp_session(page)
@@ -90,7 +109,7 @@ def _one_run(browser: Any, base: str, n: int) -> dict[str, Any]:
             worker.append(max(size["responseBodySize"], 0) + size["responseHeadersSize"])
 
     context.on("requestfinished", worker_fetch)
-    page.goto(f"{base}/app/#token=bench-{n}")
+    page.goto(link)
     page.wait_for_selector("body[data-ready='true']", timeout=30_000)
     page.wait_for_function(
         "caches.open('hm-app-v1').then(c => c.keys()).then(k => k.length >= 15)", timeout=30_000
@@ -122,12 +141,12 @@ def main() -> int:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
-        proc, base, serve_s = _serve(Path(tmp))
+        proc, base, serve_s, key = _serve(Path(tmp))
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=ARGS)
-                _one_run(browser, base, 0)  # warm the server's first-request paths
-                runs = [_one_run(browser, base, n + 1) for n in range(args.runs)]
+                _one_run(browser, base, key, 0)  # warm the server's first-request paths
+                runs = [_one_run(browser, base, key, n + 1) for n in range(args.runs)]
                 browser.close()
         finally:
             proc.terminate()
