@@ -30,6 +30,7 @@ from api.routes import (
 from api.services.records import seed_tenants
 from api.services.reminders import reminder_worker
 from api.services.webhook_worker import webhook_worker
+from api.web import mount_web
 from core.settings import Settings, get_settings
 from guardrails.tenant_policy import tenant_policies
 
@@ -79,4 +80,5 @@ def create_app(
     ):
         app.include_router(describe_access(module.router))
     app.add_middleware(RequestAuditMiddleware)
+    mount_web(app)
     return app

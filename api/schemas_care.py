@@ -168,3 +168,19 @@ class CarePlanPublic(BaseModel):
     tasks: list[TaskPublic]
     reminders_scheduled: bool
     created_at: datetime
+
+
+class ReferenceRange(BaseModel):
+    """A normal range for one value of one reading kind, from the guideline facts table."""
+
+    kind: ReadingKind
+    value: str = Field(description="which value of the reading: 'sbp', 'dbp' or 'value'")
+    meal_context: MealContext | None = Field(
+        None, description="glucose only: the context this range applies to; None = any"
+    )
+    low: float | None = Field(None, description="in range when value >= low")
+    high: float | None = Field(None, description="in range when value < high")
+    unit: str
+    fact_ids: list[str]
+    source: str
+    section: str

@@ -233,6 +233,11 @@ class Retriever:
             return True, "no_relevant_passage"
         return False, None
 
+    def passage(self, chunk_id: str) -> Passage | None:
+        """The stored passage with this chunk id (what a citation points at), or None."""
+        index = next((i for i, c in enumerate(self.chunks) if c.chunk_id == chunk_id), None)
+        return None if index is None else self._passage(index, 0.0)
+
     def _passage(self, index: int, score: float) -> Passage:
         chunk = self.chunks[index]
         return Passage(

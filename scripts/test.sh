@@ -12,7 +12,7 @@ fi
 # The sentence-transformers backend is tested too: the CPU build of torch goes in first, or
 # sentence-transformers would pull a multi-GB CUDA build.
 .venv/bin/python -m pip install --quiet torch==2.13.0
-.venv/bin/python -m pip install --quiet -e '.[dev,st]'
+.venv/bin/python -m pip install --quiet -e '.[dev,st]'  # dev includes playwright (browser tests)
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 .venv/bin/mypy

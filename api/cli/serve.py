@@ -7,6 +7,8 @@ from typing import Any
 
 from core.settings import get_settings
 
+SHUTDOWN_GRACE_S = 3
+
 
 def register(sub: Any) -> None:
     parser: argparse.ArgumentParser = sub.add_parser("serve", help="run the HTTP service")
@@ -24,5 +26,14 @@ def run(args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     print(f"Health-manager agent on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    print(f"Patient mini-app: http://{host}:{port}/app/#token=<patient token>  (hm dev setup)")
+    # Live streams (a conversation's events) never end by themselves: on shutdown, wait this
+    # long for them, then close them; the app reconnects to the next server.
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
+    )
     return 0

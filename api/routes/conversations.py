@@ -20,6 +20,7 @@ from api.deps import (
 )
 from api.schemas import ConversationCreate, ConversationDetail, ConversationPublic, MessageCreate
 from api.services import conversations as service
+from api.services.conversation_events import open_conversation_events
 from core.errors import ServiceError
 from core.schemas import TurnResult
 
@@ -41,6 +42,25 @@ async def read_conversation(
     session: SessionDep, scope: ConversationReadScope
 ) -> ConversationDetail:
     return await service.read_conversation(session, scope)
+
+
+@router.get(
+    "/{conversation_id}/events",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}}},
+)
+async def stream_conversation_events(
+    c: ContainerDep, session: SessionDep, scope: ConversationReadScope
+) -> StreamingResponse:
+    """Server-sent events: ``ready``, then a ``message`` (MessagePublic) whenever a health
+    manager answers in this conversation (a held draft released, edited or replaced)."""
+    events = open_conversation_events(c, scope)
+    await session.close()  # the scope is loaded; a long-lived stream holds no connection
+    return StreamingResponse(
+        (_sse(kind, data) async for kind, data in events),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+    )
 
 
 @router.post(
@@ -93,10 +113,10 @@ async def _turn_events(
     try:
         result = task.result()
     except ServiceError as exc:
-        yield _sse("error", exc.to_body(language))
+        yield _sse("error", {**exc.to_body(language), "status": exc.http_status})
         return
     except Exception:
-        yield _sse("error", {"code": "internal_error", "message": "internal error"})
+        yield _sse("error", {"code": "internal_error", "message": "internal error", "status": 500})
         return
     for start in range(0, len(result.reply), 24):
         yield _sse("delta", {"text": result.reply[start : start + 24]})

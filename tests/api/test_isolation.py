@@ -29,6 +29,7 @@ import pytest_asyncio
 from core.db.models import ReviewItem
 from tests.api.care_helpers import container, new_patient
 from tests.helpers.auth import bearer, manager, new_key, patient_headers, staff_client
+from tests.helpers.streams import open_stream
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 A, B = "default", "insurer-demo"
@@ -113,6 +114,9 @@ BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
 }
 
 
+SHARED_PARAMS = {"chunk_id"}
+"""Path parameters naming records no tenant owns (guideline passages are the same for all)."""
+
 QUERIES: dict[tuple[str, str], dict[str, str]] = {
     ("get", "/v1/knowledge/search"): {"q": "高血压患者每天吃多少盐"},
 }
@@ -125,6 +129,8 @@ class Operation:
     access: dict[str, Any]
     has_body: bool
     required_query: tuple[str, ...] = ()
+    streams: bool = False
+    """A live event stream (a GET answering text/event-stream): it never ends by itself."""
 
     @property
     def params(self) -> list[str]:
@@ -142,7 +148,11 @@ async def operations(api: httpx.AsyncClient) -> list[Operation]:
                 for p in op.get("parameters", [])
                 if p["in"] == "query" and p.get("required")
             )
-            found.append(Operation(method, path, op["x-hm-access"], "requestBody" in op, query))
+            content = op.get("responses", {}).get("200", {}).get("content", {})
+            streams = method == "get" and "text/event-stream" in content
+            found.append(
+                Operation(method, path, op["x-hm-access"], "requestBody" in op, query, streams)
+            )
     assert len(found) >= 30, "the OpenAPI document lost operations"
     return found
 
@@ -195,6 +205,8 @@ async def world(api: httpx.AsyncClient) -> World:
     p2 = await new_patient(api, "iso-p2")
     hook = await api.post("/v1/tenants/default/webhooks", json={"url": "http://127.0.0.1:9/h"})
     assert hook.status_code == 201, hook.text
+    hits = await api.get("/v1/knowledge/search", params={"q": "高血压患者每天吃多少盐"})
+    chunk_id = hits.json()["passages"][0]["chunk_id"]
     w = World(
         ids={
             "tenant_id": A,
@@ -207,6 +219,7 @@ async def world(api: httpx.AsyncClient) -> World:
             "item_id": item.id,
             "key_id": me["subject"],
             "webhook_id": hook.json()["id"],
+            "chunk_id": chunk_id,
         },
         secrets=[p1, conv["id"], SECRET_TEXT],
     )
@@ -242,12 +255,15 @@ def _request(op: Operation, w: World) -> tuple[str, Any, dict[str, str]]:
 
 def _addresses_victim(op: Operation, body: Any, w: World) -> bool:
     """Path ids, or a record id of A in the body (a patient_ref is only a name, per tenant)."""
-    ids = [v for k, v in w.ids.items() if k not in ("tenant_id", "patient_ref")]
-    return bool(op.params) or any(i in str(body) for i in ids)
+    ids = [v for k, v in w.ids.items() if k not in ("tenant_id", "patient_ref", *SHARED_PARAMS)]
+    owned = [p for p in op.params if p not in SHARED_PARAMS]
+    return bool(owned) or any(i in str(body) for i in ids)
 
 
 async def _call(api: httpx.AsyncClient, op: Operation, w: World, who: str) -> httpx.Response:
     path, body, query = _request(op, w)
+    if op.streams:  # the status and the first event, then hang up
+        return await open_stream(api.app, path, w.headers[who], query)  # type: ignore[attr-defined]
     return await api.request(op.method, path, json=body, params=query, headers=w.headers[who])
 
 
@@ -327,4 +343,6 @@ async def test_positive_control_the_admitted_principal_gets_in(
         response = await _call(api, op, world, who)
         if response.status_code in (401, 403, 404) or response.status_code >= 500:
             refused.append((op.method, op.path, who, response.status_code, response.text[:120]))
+        elif op.streams:
+            assert response.text.startswith("event: ready"), (op.path, response.text[:120])
     assert refused == []

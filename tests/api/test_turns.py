@@ -133,6 +133,7 @@ async def test_sse_reports_errors_as_an_event(client: httpx.AsyncClient) -> None
     ) as response:
         body = (await response.aread()).decode()
     assert "event: error" in body and "message_too_long" in body
+    assert '"status": 422' in body, "the HTTP status the error would have had, for clients"
 
 
 async def test_a_long_message_within_the_limit_is_answered(client: httpx.AsyncClient) -> None:
