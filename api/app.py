@@ -17,6 +17,7 @@ from api.routes import (
     alerts,
     auth,
     chat_completions,
+    console,
     conversations,
     health,
     knowledge,
@@ -30,6 +31,7 @@ from api.routes import (
 from api.services.records import seed_tenants
 from api.services.reminders import reminder_worker
 from api.services.webhook_worker import webhook_worker
+from api.web_console import mount_console
 from core.settings import Settings, get_settings
 from guardrails.tenant_policy import tenant_policies
 
@@ -76,7 +78,9 @@ def create_app(
         tenants,
         webhooks,
         chat_completions,
+        console,
     ):
         app.include_router(describe_access(module.router))
+    mount_console(app)
     app.add_middleware(RequestAuditMiddleware)
     return app

@@ -1,0 +1,37 @@
+"""Bodies of the manager console's API: the live board of a tenant's conversations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from core.schemas import TriageLevel
+
+BoardFlag = Literal["emergency", "held_answer", "low_confidence", "consent_needed"]
+
+
+class BoardRowPublic(BaseModel):
+    """One conversation as the health manager sees it on the board."""
+
+    conversation_id: str
+    patient_id: str
+    patient_ref: str
+    language: str
+    risk_level: TriageLevel | None
+    """The highest triage level of the conversation's turns (``None``: never triaged)."""
+    last_message: str
+    last_role: str
+    last_at: datetime
+    waiting_s: float
+    """Seconds the oldest unanswered patient message (or a held answer) has waited; 0: none."""
+    unread: int
+    """Patient messages since the last answer the patient got (agent or manager)."""
+    flags: list[BoardFlag]
+    urgency: int = Field(description="Sort key, higher first: flags, risk and waiting time.")
+
+
+class BoardPublic(BaseModel):
+    rows: list[BoardRowPublic]
+    generated_at: datetime
