@@ -24,6 +24,7 @@ from api.routes import (
     patients,
     referrals,
     review_queue,
+    takeover,
     tenants,
     tools,
     webhooks,
@@ -79,6 +80,7 @@ def create_app(
         webhooks,
         chat_completions,
         console,
+        takeover,
     ):
         app.include_router(describe_access(module.router))
     mount_console(app)

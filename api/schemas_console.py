@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from api.schemas import MessagePublic
 from core.schemas import TriageLevel
 
 BoardFlag = Literal["emergency", "held_answer", "low_confidence", "consent_needed"]
@@ -29,9 +30,23 @@ class BoardRowPublic(BaseModel):
     unread: int
     """Patient messages since the last answer the patient got (agent or manager)."""
     flags: list[BoardFlag]
+    taken_over_by: str | None = None
     urgency: int = Field(description="Sort key, higher first: flags, risk and waiting time.")
 
 
 class BoardPublic(BaseModel):
     rows: list[BoardRowPublic]
     generated_at: datetime
+
+
+class ManagerMessageCreate(BaseModel):
+    content: str = Field(min_length=1, max_length=8000, description="What the patient reads.")
+
+
+class TakeoverPublic(BaseModel):
+    """A conversation's takeover state after a step, with the message the patient got."""
+
+    conversation_id: str
+    taken_over_by: str | None
+    taken_over_at: datetime | None
+    message: MessagePublic

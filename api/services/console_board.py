@@ -118,5 +118,6 @@ def board_row(
         waiting_s=max(waiting_s, 0.0),
         unread=len(unanswered),
         flags=flags,
+        taken_over_by=conversation.taken_over_by,
         urgency=urgency,
     )

@@ -98,6 +98,9 @@ BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
         "root_cause": "rule",
         "correct_answer": "请咨询医生。",
     },
+    ("post", "/v1/conversations/{conversation_id}/manager-messages"): lambda w: {
+        "content": "您好，我是健康管理师。"
+    },
     ("post", "/v1/auth/login"): lambda w: {"username": "nobody", "password": "nothing-here"},
     ("post", "/v1/tenants/{tenant_id}/patient-tokens"): lambda w: {
         "patient_ref": w.ids["patient_ref"]

@@ -1,7 +1,7 @@
 // The console shell: sign-in, navigation (#/board, #/review, #/conversation/<id>), live events.
 import { api, ApiError } from "./api.js";
 import { Board } from "./board.js";
-import { renderConversation } from "./conversation.js";
+import { refreshConversation, renderConversation } from "./conversation.js";
 import { errorText, h } from "./dom.js";
 import { applyStatic, lang, t } from "./i18n.js";
 import { refreshReview, renderReview } from "./review.js";
@@ -30,9 +30,10 @@ function raiseAlarm(row, quiet = false) {
 }
 
 let refreshTimer = null;
-function onEvent(kind) {
+function onEvent(kind, data) {
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(async () => {
+    if (location.hash.startsWith("#/conversation/")) await refreshConversation(data?.conversation_id).catch(() => {});
     await state.board.refresh().catch(() => {});
     await updateReviewCount();
     if (location.hash.startsWith("#/review")) await refreshReview($("view"), state.me).catch(() => {});
@@ -45,8 +46,9 @@ function connect() {
   state.events = events;
   document.body.dataset.live = "connecting";
   events.addEventListener("ready", () => { document.body.dataset.live = "live"; onEvent("ready"); });
-  for (const kind of ["turn", "alert", "escalation", "review_decided", "progress", "event"]) {
-    events.addEventListener(kind, () => onEvent(kind));
+  const kinds = ["turn", "alert", "escalation", "review_decided", "taken_over", "manager_message", "handed_back", "crisis_check", "event"];
+  for (const kind of kinds) {
+    events.addEventListener(kind, (e) => onEvent(kind, JSON.parse(e.data || "{}")));
   }
   events.onerror = () => { document.body.dataset.live = "connecting"; };
 }
@@ -61,7 +63,7 @@ async function route() {
   const hash = location.hash || "#/board";
   try {
     if (hash.startsWith("#/review")) await renderReview(view, state.me);
-    else if (hash.startsWith("#/conversation/")) await renderConversation(view, hash.split("/")[2]);
+    else if (hash.startsWith("#/conversation/")) await renderConversation(view, hash.split("/")[2], state.me);
     else { view.replaceChildren(state.board.root); state.board.render(); }
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return showLogin();
@@ -124,6 +126,7 @@ $("lang").addEventListener("change", (e) => {
   if (state.alarmed) raiseAlarm(state.alarmed, true);
   if (state.me) route();
 });
+document.addEventListener("hm:changed", () => updateReviewCount());
 window.addEventListener("hashchange", () => { if (state.me) route(); });
 
 applyStatic();

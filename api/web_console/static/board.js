@@ -56,7 +56,8 @@ export class Board {
       { dataset: { conversation: r.conversation_id }, onclick: () => { location.hash = `#/conversation/${r.conversation_id}`; } },
       h("td", {}, h("a", { href: `#/conversation/${r.conversation_id}` }, r.patient_ref)),
       h("td", {}, h(`span.level.level-${level}`, {}, t(`level_${level}`))),
-      h("td.flags", {}, ...r.flags.map((f) => h(`span.flag.flag-${f}`, {}, t(f)))),
+      h("td.flags", {}, ...r.flags.map((f) => h(`span.flag.flag-${f}`, {}, t(f))),
+        r.taken_over_by ? h("span.flag.flag-taken_over", {}, t("taken_over"), " · ", r.taken_over_by) : null),
       h("td.last", {}, h("span.role", {}, t(`role_${r.last_role}`), "："), r.last_message),
       h("td.num", {}, r.waiting_s > 0 ? duration(r.waiting_s) : "—"),
       h("td.num", {}, r.unread ? h("span.pill", {}, r.unread) : "0"));

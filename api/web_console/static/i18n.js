@@ -15,7 +15,8 @@ export const TEXT = {
     verdict: "审核结论", readings: "体征读数", tasks: "健康任务", consents: "授权", back: "返回看板",
     role_patient: "患者", role_assistant: "助手", role_manager: "健康管理师", role_system: "系统",
     seconds: "{n}秒", minutes: "{n}分钟", hours: "{n}小时", none: "无", error: "出错了",
-    sent: "已发送",
+    sent: "已发送", take_over: "接管对话", hand_back: "交还AI助手", send: "发送",
+    manager_reply_hint: "以健康管理师身份回复患者", taken_over: "人工接管中",
   },
   en: {
     title: "Health manager console", nav_board: "Live board", nav_review: "Review queue", logout: "Sign out",
@@ -32,7 +33,8 @@ export const TEXT = {
     verdict: "Reviewer", readings: "Readings", tasks: "Tasks", consents: "Consents", back: "Back to the board",
     role_patient: "Patient", role_assistant: "Assistant", role_manager: "Health manager", role_system: "System",
     seconds: "{n} s", minutes: "{n} min", hours: "{n} h", none: "none", error: "Error",
-    sent: "Sent",
+    sent: "Sent", take_over: "Take over", hand_back: "Hand back to the assistant", send: "Send",
+    manager_reply_hint: "Reply to the patient as their health manager", taken_over: "Taken over",
   },
 };
 

@@ -38,6 +38,7 @@ export function reviewCard(item, readOnly) {
       await api("POST", `/v1/review-queue/${item.id}/${action}`, body);
       status.textContent = t("sent");
       card.classList.add("decided");
+      document.dispatchEvent(new CustomEvent("hm:changed"));
     } catch (err) {
       const by = err.body?.details?.decided_by;
       status.textContent = by ? `${t("decided_by", { who: by, status: err.body.details.status })} — ${errorText(err)}` : errorText(err);
