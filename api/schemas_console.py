@@ -50,3 +50,9 @@ class TakeoverPublic(BaseModel):
     taken_over_by: str | None
     taken_over_at: datetime | None
     message: MessagePublic
+
+
+class LearningPublic(BaseModel):
+    labelled_cases: int
+    """Labelled review items of the tenant: the regression cases ``hm review export`` writes
+    for the next eval run."""

@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from api.deps import ContainerDep, SessionDep, StaffReader
-from api.schemas_console import BoardPublic
-from api.services import console_board, console_events
+from api.schemas_console import BoardPublic, LearningPublic
+from api.services import console_board, console_events, console_learning
 
 router = APIRouter(prefix="/v1/console", tags=["console"])
 
@@ -30,3 +30,9 @@ async def stream_events(c: ContainerDep, caller: StaffReader) -> StreamingRespon
         media_type="text/event-stream",
         headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
     )
+
+
+@router.get("/learning")
+async def read_learning(session: SessionDep, caller: StaffReader) -> LearningPublic:
+    """How many labelled cases ``hm review export`` gives the next eval run."""
+    return await console_learning.read_learning(session, caller.tenant_id)

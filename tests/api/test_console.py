@@ -118,3 +118,21 @@ async def test_two_managers_on_one_held_item_exactly_one_decision_wins(
         messages = (await api.get(f"/v1/conversations/{cid}")).json()["messages"]
         assert [m["content"] for m in messages].count(won["item"]["final_reply"]) == 1
         assert "held_answer" not in (await board(await manager(api)))[0]["flags"]
+
+
+async def test_the_learning_count_follows_the_labels(
+    make_settings: SettingsFactory, backend_overrides: dict[str, str]
+) -> None:
+    reviewer = ScriptedReviewer(always="hold")
+    async with running_app(make_settings(**backend_overrides), reviewer=reviewer) as api:
+        staff = await manager(api)
+        assert (await staff.get("/v1/console/learning")).json() == {"labelled_cases": 0}
+        _, item = await held_item(api)
+        assert (await staff.post(f"/v1/review-queue/{item['id']}/approve", json={})).is_success
+        labelled = await staff.post(
+            f"/v1/review-queue/{item['id']}/label", json={"root_cause": "rule", "notes": "x"}
+        )
+        assert labelled.status_code == 200, labelled.text
+        assert (await staff.get("/v1/console/learning")).json() == {"labelled_cases": 1}
+        other = await manager(api, "insurer-demo")
+        assert (await other.get("/v1/console/learning")).json() == {"labelled_cases": 0}

@@ -4,7 +4,8 @@ import { Board } from "./board.js";
 import { refreshConversation, renderConversation } from "./conversation.js";
 import { errorText, h } from "./dom.js";
 import { applyStatic, lang, t } from "./i18n.js";
-import { refreshReview, renderReview } from "./review.js";
+import { renderAlerts } from "./alerts.js";
+import { refreshReview, renderDecided, renderReview } from "./review.js";
 
 const $ = (id) => document.getElementById(id);
 const state = { me: null, board: null, events: null, sound: false, alarmed: null };
@@ -63,6 +64,8 @@ async function route() {
   const hash = location.hash || "#/board";
   try {
     if (hash.startsWith("#/review")) await renderReview(view, state.me);
+    else if (hash.startsWith("#/decided")) await renderDecided(view, state.me);
+    else if (hash.startsWith("#/alerts")) await renderAlerts(view, state.me);
     else if (hash.startsWith("#/conversation/")) await renderConversation(view, hash.split("/")[2], state.me);
     else { view.replaceChildren(state.board.root); state.board.render(); }
   } catch (err) {

@@ -17,6 +17,12 @@ export const TEXT = {
     seconds: "{n}秒", minutes: "{n}分钟", hours: "{n}小时", none: "无", error: "出错了",
     sent: "已发送", take_over: "接管对话", hand_back: "交还AI助手", send: "发送",
     manager_reply_hint: "以健康管理师身份回复患者", taken_over: "人工接管中",
+    nav_alerts: "提醒", empty_alerts: "没有未处理的提醒", acknowledge: "确认", follow_up_task: "一键创建随访任务",
+    task_created: "已创建随访任务", acknowledged_by: "已由 {who} 确认", alert_open: "未处理", alert_acknowledged: "已确认",
+    alert_resolved: "已解决", task_glucose: "随访：复测血糖", task_bp: "随访：复测血压",
+    decided: "已处理", label: "标注", root_cause: "根因", notes: "备注", save_label: "保存标注",
+    labelled: "已标注（{cause}）", learning: "下次评测将包含 {n} 条已标注案例",
+    cause_technical: "技术", cause_rule: "规则", cause_data: "数据",
   },
   en: {
     title: "Health manager console", nav_board: "Live board", nav_review: "Review queue", logout: "Sign out",
@@ -35,6 +41,12 @@ export const TEXT = {
     seconds: "{n} s", minutes: "{n} min", hours: "{n} h", none: "none", error: "Error",
     sent: "Sent", take_over: "Take over", hand_back: "Hand back to the assistant", send: "Send",
     manager_reply_hint: "Reply to the patient as their health manager", taken_over: "Taken over",
+    nav_alerts: "Alerts", empty_alerts: "No open alerts", acknowledge: "Acknowledge", follow_up_task: "Follow-up task",
+    task_created: "Follow-up task created", acknowledged_by: "Acknowledged by {who}", alert_open: "Open", alert_acknowledged: "Acknowledged",
+    alert_resolved: "Resolved", task_glucose: "Follow-up: re-measure glucose", task_bp: "Follow-up: re-measure blood pressure",
+    decided: "Decided", label: "Label", root_cause: "Root cause", notes: "Note", save_label: "Save label",
+    labelled: "Labelled ({cause})", learning: "The next eval run includes {n} labelled case(s)",
+    cause_technical: "Technical", cause_rule: "Rule", cause_data: "Data",
   },
 };
 

@@ -65,3 +65,43 @@ export function reviewCard(item, readOnly) {
     status);
   return card;
 }
+
+// Decided items: label the root cause with a note; each label is a regression case.
+export async function renderDecided(root, me) {
+  const [{ items }, learning] = await Promise.all([
+    api("GET", "/v1/review-queue?status=decided"),
+    api("GET", "/v1/console/learning"),
+  ]);
+  const count = h("p.learning", { id: "learning-count" }, t("learning", { n: learning.labelled_cases }));
+  const refreshCount = async () => {
+    const now = await api("GET", "/v1/console/learning");
+    count.textContent = t("learning", { n: now.labelled_cases });
+  };
+  root.replaceChildren(
+    h("div.toolbar", {}, h("h1", {}, t("decided"))), count,
+    items.length ? h("div.queue", {}, ...items.map((i) => labelCard(i, me.role !== "manager", refreshCount))) : h("p.empty", {}, t("none")));
+}
+
+function labelCard(item, readOnly, onLabelled) {
+  const cause = h("select", { name: "root_cause", "aria-label": t("root_cause"), disabled: readOnly },
+    ...["technical", "rule", "data"].map((c) => h("option", { value: c, selected: item.label?.root_cause === c }, t(`cause_${c}`))));
+  const notes = h("input", { name: "notes", "aria-label": t("notes"), placeholder: t("notes"), disabled: readOnly });
+  notes.value = item.label?.notes || "";
+  const status = h("p.status", { role: "status" }, item.label ? t("labelled", { cause: t(`cause_${item.label.root_cause}`) }) : "");
+  const save = h("button.save-label", { type: "button", disabled: readOnly }, t("save_label"));
+  save.addEventListener("click", async () => {
+    status.className = "status";
+    try {
+      const label = await api("POST", `/v1/review-queue/${item.id}/label`, { root_cause: cause.value, notes: notes.value });
+      status.textContent = t("labelled", { cause: t(`cause_${label.root_cause}`) });
+      await onLabelled();
+    } catch (err) { status.textContent = errorText(err); status.className = "status error"; }
+  });
+  return h("article.card.decided-item", { dataset: { item: item.id } },
+    h("h3", {}, item.conversation.patient_ref, " · ", item.status, item.decided_by ? ` · ${item.decided_by}` : ""),
+    h("blockquote", {}, item.question),
+    h("div.draft", {}, item.final_reply || ""),
+    h("ul.reasons", {}, ...item.reasons.map((r) => h("li", {}, h("code", {}, r.code), " ", r.message))),
+    h("div.actions", {}, h("label", {}, t("root_cause"), " ", cause), notes, save),
+    status);
+}
