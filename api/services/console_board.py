@@ -25,6 +25,8 @@ _FLAG_WEIGHT: dict[BoardFlag, int] = {
     "low_confidence": 10_000,
 }
 ANSWERS = ("assistant", "manager")
+NOT_DOUBTS = {"ESCALATION_BYPASS"}
+"""Reason codes that say how an answer went out, not that the reviewer doubted it."""
 
 
 async def read_board(session: AsyncSession, tenant_id: str) -> BoardPublic:
@@ -90,7 +92,8 @@ def board_row(
         flags.append("held_answer")
     last_result = results[-1] if results else {}
     review = last_result.get("review") or {}
-    if review.get("revisions") or review.get("reasons"):
+    doubts = [r for r in review.get("reasons", []) if r.get("code") not in NOT_DOUBTS]
+    if review.get("revisions") or doubts:
         flags.append("low_confidence")
     if any(t.get("error_code") == "consent_missing" for t in last_result.get("tool_calls", [])):
         flags.append("consent_needed")

@@ -40,7 +40,7 @@ async def test_an_emergency_tops_the_board_with_its_flag(api: httpx.AsyncClient)
     rows = await board(await manager(api))
     assert [r["conversation_id"] for r in rows[:2]] == [urgent, calm]
     top = rows[0]
-    assert top["risk_level"] == "emergency" and "emergency" in top["flags"]
+    assert top["risk_level"] == "emergency" and top["flags"] == ["emergency"]
     assert top["patient_ref"] == "urgent-1" and top["last_role"] == "assistant"
     assert top["unread"] == 0 and top["waiting_s"] == 0
     assert rows[1]["flags"] == [] and rows[1]["urgency"] < top["urgency"]

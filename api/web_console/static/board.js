@@ -1,7 +1,7 @@
 // The live board: the tenant's conversations, most urgent first, refreshed on every live event.
 import { api } from "./api.js";
 import { h } from "./dom.js";
-import { t } from "./i18n.js";
+import { lang, t } from "./i18n.js";
 
 export function duration(seconds) {
   if (seconds < 60) return t("seconds", { n: Math.round(seconds) });
@@ -58,7 +58,7 @@ export class Board {
       h("td", {}, h(`span.level.level-${level}`, {}, t(`level_${level}`))),
       h("td.flags", {}, ...r.flags.map((f) => h(`span.flag.flag-${f}`, {}, t(f))),
         r.taken_over_by ? h("span.flag.flag-taken_over", {}, t("taken_over"), " · ", r.taken_over_by) : null),
-      h("td.last", {}, h("span.role", {}, t(`role_${r.last_role}`), "："), r.last_message),
+      h("td.last", {}, h("span.role", {}, t(`role_${r.last_role}`), lang() === "zh" ? "：" : ": "), r.last_message),
       h("td.num", {}, r.waiting_s > 0 ? duration(r.waiting_s) : "—"),
       h("td.num", {}, r.unread ? h("span.pill", {}, r.unread) : "0"));
   }
