@@ -1,4 +1,4 @@
-"""Alerts acknowledged with a follow-up task, and a label that ``hm review export`` exports."""
+"""Alerts acknowledged, assigned and resolved, a follow-up task from one; a label exported."""
 
 from __future__ import annotations
 
@@ -6,12 +6,14 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from tests.console.conftest import Console, shot, sign_in
+from tests.console.conftest import PASSWORD, Console, shot, sign_in
 from tests.console.test_review import held_turn
 from tests.helpers.server import hm
 
 
-def test_an_alert_is_acknowledged_and_gets_a_follow_up_task(browser: Any, console: Console) -> None:
+def test_an_alert_is_acknowledged_assigned_resolved_with_a_follow_up_task(
+    browser: Any, console: Console
+) -> None:
     manager = console.add_user("alert-manager")
     with console.api() as api:
         patient = api.post("/v1/patients", json={"patient_ref": "low-glucose"}).json()["id"]
@@ -32,7 +34,20 @@ def test_an_alert_is_acknowledged_and_gets_a_follow_up_task(browser: Any, consol
         card.locator(".flag:text-is('Acknowledged')").wait_for()
         card.locator("button.task").click()
         card.locator("p.status:text-is('Follow-up task created')").wait_for()
+        card.locator("input[name=assignee]").fill(manager)
+        card.locator("button.assign").click()
+        card.locator(f".owner:text-is('Assigned to {manager}')").wait_for()
         shot(page, "alerts")
+        card.locator("button.resolve").click()
+        card.locator(".flag:text-is('Resolved')").wait_for()
+        login = {"username": manager, "password": PASSWORD}
+        token = api.post("/v1/auth/login", json=login).json()["access_token"]
+        resolved = api.get(
+            "/v1/alerts",
+            params={"status": "resolved"},
+            headers={"Authorization": f"Bearer {token}"},
+        ).json()
+        assert [(a["id"], a["assigned_to"]) for a in resolved] == [(alert_id, manager)]
         tasks = api.get(f"/v1/patients/{patient}/tasks").json()
         assert [t["task"]["task_type"] for t in tasks] == ["glucose_measurement"]
     page.context.close()

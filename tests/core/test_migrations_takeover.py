@@ -1,4 +1,4 @@
-"""Migration 0007 (conversation takeover) on SQLite and PostgreSQL: up, down, up again."""
+"""Migration 0007 (conversation takeover, alert assignee) on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -32,9 +32,12 @@ def test_takeover_columns_match_the_model_and_downgrade(urls: tuple[str, str]) -
         columns = {c["name"] for c in inspect(engine).get_columns("conversations")}
         assert columns == set(Base.metadata.tables["conversations"].columns.keys())
         assert {"taken_over_by", "taken_over_at"} <= columns
+        alerts = {c["name"] for c in inspect(engine).get_columns("alerts")}
+        assert alerts == set(Base.metadata.tables["alerts"].columns.keys())
         command.downgrade(alembic_config(url), "0006")
         columns = {c["name"] for c in inspect(engine).get_columns("conversations")}
         assert "taken_over_by" not in columns and "taken_over_at" not in columns
+        assert "assigned_to" not in {c["name"] for c in inspect(engine).get_columns("alerts")}
         upgrade_database(url)
         columns = {c["name"] for c in inspect(engine).get_columns("conversations")}
         assert "taken_over_by" in columns

@@ -1,4 +1,4 @@
-// Alerts: readings and red-flag alerts; acknowledge, and a follow-up task in one click.
+// Alerts: readings and red-flag alerts; acknowledge, assign, resolve, and a follow-up task in one click.
 import { api } from "./api.js";
 import { errorText, h } from "./dom.js";
 import { lang, t } from "./i18n.js";
@@ -40,11 +40,26 @@ function alertCard(alert, readOnly) {
     await api("POST", `/v1/patients/${alert.patient_id}/tasks`, followUpTask(alert));
     task.disabled = true;
   }, t("task_created")));
+  const assignee = h("input", { name: "assignee", "aria-label": t("assignee"), placeholder: t("assignee"), disabled: readOnly });
+  assignee.value = alert.assigned_to || "";
+  const owner = h("span.muted.owner", {}, alert.assigned_to ? t("assigned_to", { who: alert.assigned_to }) : "");
+  const assign = h("button.assign.ghost-dark", { type: "button", disabled: readOnly }, t("assign"));
+  assign.addEventListener("click", () => run(async () => {
+    const updated = await api("POST", `/v1/alerts/${alert.id}/assign`, { assignee: assignee.value.trim() });
+    owner.textContent = t("assigned_to", { who: updated.assigned_to });
+  }, t("assigned_to", { who: assignee.value.trim() })));
+  const resolve = h("button.resolve", { type: "button", disabled: readOnly }, t("resolve"));
+  resolve.addEventListener("click", () => run(async () => {
+    const updated = await api("POST", `/v1/alerts/${alert.id}/resolve`, {});
+    state.textContent = t(`alert_${updated.status}`);
+    state.className = `flag alert-${updated.status}`;
+    [ack, assign, resolve].forEach((b) => { b.disabled = true; });
+  }, t("alert_resolved")));
   const message = alert.manager_message?.[lang()] || alert.manager_message?.zh || "";
   return h(`article.card.alert-item.severity-${alert.severity}`, { dataset: { alert: alert.id } },
-    h("div.alert-head", {}, h("strong", {}, alert.rule_code), state, h("span.muted", {}, `×${alert.count} · ${new Date(alert.last_seen).toLocaleString()}`)),
+    h("div.alert-head", {}, h("strong", {}, alert.rule_code), state, h("span.muted", {}, `×${alert.count} · ${new Date(alert.last_seen).toLocaleString()}`), owner),
     h("p", {}, message),
     alert.acknowledged_by ? h("p.muted", {}, t("acknowledged_by", { who: alert.acknowledged_by })) : null,
-    h("div.actions", {}, ack, task),
+    h("div.actions", {}, ack, task, assignee, assign, resolve),
     status);
 }

@@ -47,7 +47,7 @@ function connect() {
   state.events = events;
   document.body.dataset.live = "connecting";
   events.addEventListener("ready", () => { document.body.dataset.live = "live"; onEvent("ready"); });
-  const kinds = ["turn", "alert", "escalation", "review_decided", "taken_over", "manager_message", "handed_back", "crisis_check", "event"];
+  const kinds = ["turn", "alert", "escalation", "review_decided", "taken_over", "manager_message", "handed_back", "crisis_check", "alert_changed", "event"];
   for (const kind of kinds) {
     events.addEventListener(kind, (e) => onEvent(kind, JSON.parse(e.data || "{}")));
   }

@@ -23,6 +23,7 @@ export const TEXT = {
     decided: "已处理", label: "标注", root_cause: "根因", notes: "备注", save_label: "保存标注",
     labelled: "已标注（{cause}）", learning: "下次评测将包含 {n} 条已标注案例",
     cause_technical: "技术", cause_rule: "规则", cause_data: "数据",
+    assign: "分配", assignee: "健康管理师用户名", assigned_to: "负责人：{who}", resolve: "标记已解决",
   },
   en: {
     title: "Health manager console", nav_board: "Live board", nav_review: "Review queue", logout: "Sign out",
@@ -47,6 +48,7 @@ export const TEXT = {
     decided: "Decided", label: "Label", root_cause: "Root cause", notes: "Note", save_label: "Save label",
     labelled: "Labelled ({cause})", learning: "The next eval run includes {n} labelled case(s)",
     cause_technical: "Technical", cause_rule: "Rule", cause_data: "Data",
+    assign: "Assign", assignee: "Manager's username", assigned_to: "Assigned to {who}", resolve: "Resolve",
   },
 };
 
