@@ -56,3 +56,19 @@ class LearningPublic(BaseModel):
     labelled_cases: int
     """Labelled review items of the tenant: the regression cases ``hm review export`` writes
     for the next eval run."""
+
+
+class QualityPublic(BaseModel):
+    """Today's numbers of the tenant (UTC day), for the console's quality view."""
+
+    day: str
+    turns: int
+    escalations: int
+    held: int
+    decided: int
+    approval_rate: float | None
+    """Approved as drafted / decided today (``None``: nothing decided)."""
+    median_decision_s: float | None
+    """Median seconds from a held draft to its decision, of today's decisions."""
+    labels_by_cause: dict[str, int]
+    turns_by_hour: list[int] = Field(description="24 counts, hour 0-23 UTC.")

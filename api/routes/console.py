@@ -6,8 +6,8 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from api.deps import ContainerDep, SessionDep, StaffReader
-from api.schemas_console import BoardPublic, LearningPublic
-from api.services import console_board, console_events, console_learning
+from api.schemas_console import BoardPublic, LearningPublic, QualityPublic
+from api.services import console_board, console_events, console_learning, console_quality
 
 router = APIRouter(prefix="/v1/console", tags=["console"])
 
@@ -36,3 +36,9 @@ async def stream_events(c: ContainerDep, caller: StaffReader) -> StreamingRespon
 async def read_learning(session: SessionDep, caller: StaffReader) -> LearningPublic:
     """How many labelled cases ``hm review export`` gives the next eval run."""
     return await console_learning.read_learning(session, caller.tenant_id)
+
+
+@router.get("/quality")
+async def read_quality(session: SessionDep, caller: StaffReader) -> QualityPublic:
+    """Today's turns, escalations, held answers, decisions and labels of the tenant."""
+    return await console_quality.read_quality(session, caller.tenant_id)

@@ -136,3 +136,29 @@ async def test_the_learning_count_follows_the_labels(
         assert (await staff.get("/v1/console/learning")).json() == {"labelled_cases": 1}
         other = await manager(api, "insurer-demo")
         assert (await other.get("/v1/console/learning")).json() == {"labelled_cases": 0}
+
+
+async def test_todays_quality_numbers(
+    make_settings: SettingsFactory, backend_overrides: dict[str, str]
+) -> None:
+    reviewer = ScriptedReviewer(script=["hold", "hold"])
+    async with running_app(make_settings(**backend_overrides), reviewer=reviewer) as api:
+        _, first = await held_item(api)
+        _, second = await held_item(api)
+        cid = await new_conversation(api)
+        await say(api, cid, EMERGENCY)
+        staff = await manager(api)
+        assert (await staff.post(f"/v1/review-queue/{first['id']}/approve", json={})).is_success
+        edit = {"reply": "请以医生的建议为准。"}
+        assert (await staff.post(f"/v1/review-queue/{second['id']}/edit", json=edit)).is_success
+        label = {"root_cause": "data", "notes": ""}
+        assert (await staff.post(f"/v1/review-queue/{second['id']}/label", json=label)).is_success
+        quality = (await (await staff_client(api, "auditor")).get("/v1/console/quality")).json()
+        assert quality["turns"] == 3 and sum(quality["turns_by_hour"]) == 3
+        assert quality["escalations"] == 1
+        assert quality["held"] == 2 and quality["decided"] == 2
+        assert quality["approval_rate"] == 0.5
+        assert quality["median_decision_s"] >= 0
+        assert quality["labels_by_cause"] == {"data": 1}
+        other = (await (await manager(api, "insurer-demo")).get("/v1/console/quality")).json()
+        assert other["turns"] == 0 and other["approval_rate"] is None

@@ -80,3 +80,26 @@ def test_a_label_shows_up_in_hm_review_export(browser: Any, held_console: Consol
     assert summary["cases"] == len(cases) >= 1
     assert any("reviewer endpoint was down" in case["notes"] for case in cases), cases
     page.context.close()
+
+
+def test_the_quality_view_shows_todays_numbers(browser: Any, held_console: Console) -> None:
+    manager = held_console.add_user("quality-manager")
+    with held_console.api() as api:
+        held_turn(api, "held-quality")
+    page = sign_in(browser, held_console, manager, lang="zh")
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{held_console.base_url}/console/#/quality")
+    try:
+        page.wait_for_selector("[data-metric=turns]", timeout=10_000)
+    finally:
+        shot(page, "quality-zh")
+    assert errors == []
+    assert page.locator("svg.chart rect").count() == 24
+    turns = int(page.inner_text("[data-metric=turns] .value"))
+    assert turns >= 1 and int(page.inner_text("[data-metric=held] .value")) >= 1
+    assert "今日对话轮次" in page.inner_text(".tiles")
+    shot(page, "quality-zh")
+    page.set_viewport_size({"width": 820, "height": 1180})
+    shot(page, "quality-tablet")
+    page.context.close()

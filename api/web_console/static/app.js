@@ -5,6 +5,7 @@ import { refreshConversation, renderConversation } from "./conversation.js";
 import { errorText, h } from "./dom.js";
 import { applyStatic, lang, t } from "./i18n.js";
 import { renderAlerts } from "./alerts.js";
+import { renderQuality } from "./quality.js";
 import { refreshReview, renderDecided, renderReview } from "./review.js";
 
 const $ = (id) => document.getElementById(id);
@@ -66,6 +67,7 @@ async function route() {
     if (hash.startsWith("#/review")) await renderReview(view, state.me);
     else if (hash.startsWith("#/decided")) await renderDecided(view, state.me);
     else if (hash.startsWith("#/alerts")) await renderAlerts(view, state.me);
+    else if (hash.startsWith("#/quality")) await renderQuality(view);
     else if (hash.startsWith("#/conversation/")) await renderConversation(view, hash.split("/")[2], state.me);
     else { view.replaceChildren(state.board.root); state.board.render(); }
   } catch (err) {

@@ -23,6 +23,8 @@ export const TEXT = {
     decided: "已处理", label: "标注", root_cause: "根因", notes: "备注", save_label: "保存标注",
     labelled: "已标注（{cause}）", learning: "下次评测将包含 {n} 条已标注案例",
     cause_technical: "技术", cause_rule: "规则", cause_data: "数据",
+    nav_quality: "质量", q_turns: "今日对话轮次", q_escalations: "急症升级", q_held: "暂扣回答", q_decided: "已处理",
+    q_approval_rate: "原样批准率", q_median_decision: "决定用时中位数", q_turns_by_hour: "每小时轮次（UTC）", q_labels: "今日标注（按根因）",
     assign: "分配", assignee: "健康管理师用户名", assigned_to: "负责人：{who}", resolve: "标记已解决",
   },
   en: {
@@ -48,6 +50,8 @@ export const TEXT = {
     decided: "Decided", label: "Label", root_cause: "Root cause", notes: "Note", save_label: "Save label",
     labelled: "Labelled ({cause})", learning: "The next eval run includes {n} labelled case(s)",
     cause_technical: "Technical", cause_rule: "Rule", cause_data: "Data",
+    nav_quality: "Quality", q_turns: "Turns today", q_escalations: "Escalations", q_held: "Held answers", q_decided: "Decided",
+    q_approval_rate: "Approved as drafted", q_median_decision: "Median time to decision", q_turns_by_hour: "Turns per hour (UTC)", q_labels: "Labels today by root cause",
     assign: "Assign", assignee: "Manager's username", assigned_to: "Assigned to {who}", resolve: "Resolve",
   },
 };
