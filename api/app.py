@@ -17,12 +17,14 @@ from api.routes import (
     alerts,
     auth,
     chat_completions,
+    console,
     conversations,
     health,
     knowledge,
     patients,
     referrals,
     review_queue,
+    takeover,
     tenants,
     tools,
     webhooks,
@@ -31,6 +33,7 @@ from api.services.records import seed_tenants
 from api.services.reminders import reminder_worker
 from api.services.webhook_worker import webhook_worker
 from api.web import mount_web
+from api.web_console import mount_console
 from core.settings import Settings, get_settings
 from guardrails.tenant_policy import tenant_policies
 
@@ -77,8 +80,11 @@ def create_app(
         tenants,
         webhooks,
         chat_completions,
+        console,
+        takeover,
     ):
         app.include_router(describe_access(module.router))
+    mount_console(app)
     app.add_middleware(RequestAuditMiddleware)
     mount_web(app)
     return app

@@ -26,6 +26,7 @@ __all__ = [
     "ConsentGiver",
     "ConsentScope",
     "ContainerDep",
+    "ConversationManagerScope",
     "ConversationReadScope",
     "ConversationWriteScope",
     "KeyChat",
@@ -119,6 +120,8 @@ ConversationReadScope = Annotated[
     ConversationScope, Depends(_conversation_scope(CHAT_READ, health_data=True))
 ]
 ConversationWriteScope = Annotated[ConversationScope, Depends(_conversation_scope(CHAT_WRITE))]
+ConversationManagerScope = Annotated[ConversationScope, Depends(_conversation_scope(MANAGER))]
+"""A manager acting on a conversation of their tenant (takeover, manager messages)."""
 
 
 def _own_tenant(access: Access) -> Callable[..., Awaitable[Principal]]:

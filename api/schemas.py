@@ -44,6 +44,8 @@ class ConversationPublic(BaseModel):
     language: str
     status: str
     created_at: datetime
+    taken_over_by: str | None = None
+    """The health manager answering instead of the agent (``None``: the agent answers)."""
 
 
 class MessageCreate(BaseModel):

@@ -76,6 +76,21 @@ class AlertPublic(BaseModel):
     fact_ids: list[str]
     acknowledged_by: str | None
     acknowledged_at: datetime | None
+    assigned_to: str | None = None
+
+
+class AlertResolve(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str | None = Field(None, max_length=500)
+
+
+class AlertAssign(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    assignee: str = Field(
+        min_length=1, max_length=128, description="Username of a console account of the tenant."
+    )
 
 
 class AlertChange(BaseModel):

@@ -104,6 +104,13 @@ class Settings(BaseSettings):
     session_ttl_s: int = Field(
         28800, ge=300, le=86400, description="Lifetime of a console sign-in (seconds)."
     )
+    console_stream_s: float = Field(
+        25.0,
+        ge=0.0,
+        le=300.0,
+        description="How long one console event stream stays open before the browser "
+        "reconnects (seconds).",
+    )
     api_key: SecretStr | None = Field(
         None, description="Tenant API key that hm eval run --base-url sends as Bearer."
     )

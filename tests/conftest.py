@@ -39,6 +39,7 @@ def make_settings(tmp_path: Path, kb_index_dir: Path) -> SettingsFactory:
             "checkpoint_url": None,
             "llm_provider": "offline",
             "reviewer_provider": "offline",
+            "console_stream_s": 0.05,
             "llm_backoff_s": 0.01,
         }
         values.update(overrides)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import ContainerDep, ManagerOnly, StaffReader
-from api.schemas_care import AlertAck, AlertPublic, AlertStatus
+from api.schemas_care import AlertAck, AlertAssign, AlertPublic, AlertResolve, AlertStatus
+from api.services import alert_actions
 from api.services import alerts as service
 
 router = APIRouter(prefix="/v1/alerts", tags=["alerts"])
@@ -27,3 +28,20 @@ async def acknowledge_alert(
 ) -> AlertPublic:
     ack = AlertAck(by=caller.subject, note=body.note if body else None)
     return await service.acknowledge_alert(c, caller.tenant_id, alert_id, ack)
+
+
+@router.post("/{alert_id}/resolve")
+async def resolve_alert(
+    c: ContainerDep, caller: ManagerOnly, alert_id: str, body: AlertResolve | None = None
+) -> AlertPublic:
+    note = body.note if body else None
+    return await alert_actions.resolve_alert(c, caller.tenant_id, alert_id, caller.subject, note)
+
+
+@router.post("/{alert_id}/assign")
+async def assign_alert(
+    c: ContainerDep, caller: ManagerOnly, alert_id: str, body: AlertAssign
+) -> AlertPublic:
+    return await alert_actions.assign_alert(
+        c, caller.tenant_id, alert_id, caller.subject, body.assignee
+    )

@@ -27,6 +27,7 @@ from api.services.alerts import publish_alerts
 from api.services.consents import load_consented_purposes
 from api.services.learning_loop import ReviewRecorder, add_review_events
 from api.services.records import audit, get_or_create_patient, require_tenant
+from api.services.takeover_turns import answer_while_taken_over
 from api.services.tenant_policies import load_policy
 from api.services.turn_results import persist_turn, turn_result_from_state
 from api.tenancy import require_patient, visible_to_caller
@@ -151,6 +152,9 @@ async def post_message(
                 if done is not None:
                     return done
             message = await _patient_message(session, conversation_id, body)
+        human = await answer_while_taken_over(c, conversation_id, message.id)
+        if human is not None:
+            return human
         return await _run_turn(c, conversation, patient, message, on_progress)
 
 
@@ -275,6 +279,7 @@ def _public(conversation: Conversation, patient: Patient) -> ConversationPublic:
         language=conversation.language,
         status=conversation.status,
         created_at=conversation.created_at,
+        taken_over_by=conversation.taken_over_by,
     )
 
 

@@ -165,6 +165,8 @@ class AlertRecord(Base):
     rules_version: Mapped[int] = mapped_column(Integer)
     acknowledged_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    assigned_to: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    """The console account (username) that owns the follow-up; ``None``: unassigned."""
     created_at: Mapped[datetime] = _created()
     updated_at: Mapped[datetime] = _created()
 

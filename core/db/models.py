@@ -56,6 +56,9 @@ class Conversation(Base):
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    taken_over_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+    """The health manager answering instead of the agent (``None``: the agent answers)."""
+    taken_over_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
 class Message(Base):

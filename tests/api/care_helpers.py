@@ -31,6 +31,7 @@ def care_settings(data_dir: Path, kb_index_dir: Path, **overrides: Any) -> Setti
         "checkpoint_url": None,
         "llm_provider": "offline",
         "reviewer_provider": "offline",
+        "console_stream_s": 0.05,
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

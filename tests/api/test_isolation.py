@@ -92,12 +92,17 @@ BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
     },
     ("post", "/v1/referrals/{referral_id}/status"): lambda w: {"status": "sent"},
     ("post", "/v1/alerts/{alert_id}/ack"): lambda w: {"note": "seen"},
+    ("post", "/v1/alerts/{alert_id}/resolve"): lambda w: {"note": "called the patient"},
+    ("post", "/v1/alerts/{alert_id}/assign"): lambda w: {"assignee": "iso-manager"},
     ("post", "/v1/review-queue/{item_id}/approve"): lambda w: {},
     ("post", "/v1/review-queue/{item_id}/edit"): lambda w: {"reply": "请咨询医生。"},
     ("post", "/v1/review-queue/{item_id}/reject"): lambda w: {},
     ("post", "/v1/review-queue/{item_id}/label"): lambda w: {
         "root_cause": "rule",
         "correct_answer": "请咨询医生。",
+    },
+    ("post", "/v1/conversations/{conversation_id}/manager-messages"): lambda w: {
+        "content": "您好，我是健康管理师。"
     },
     ("post", "/v1/auth/login"): lambda w: {"username": "nobody", "password": "nothing-here"},
     ("post", "/v1/tenants/{tenant_id}/patient-tokens"): lambda w: {
