@@ -9,6 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from api.schemas import MessagePublic
 from core.schemas import ReviewReason, TurnResult
+from guardrails.reason_codes import ReasonCode
 
 ReviewStatus = Literal["pending", "approved", "edited", "rejected"]
 RootCause = Literal["technical", "rule", "data"]
@@ -30,15 +31,25 @@ class ManagerBody(BaseModel):
     manager: str = Field(min_length=1, max_length=128, description="Who decides (audited).")
 
 
-class ReviewApprove(ManagerBody):
-    """Send the held draft as it is."""
+class ReleaseBody(ManagerBody):
+    override: list[ReasonCode] = Field(
+        default_factory=list,
+        max_length=len(ReasonCode),
+        description="Reason codes of the output checks the manager explicitly releases the "
+        "reply despite (audited). DOSING, PRESCRIPTION and CONTROLLED_DRUG can never be "
+        "overridden.",
+    )
 
 
-class ReviewEdit(ManagerBody):
-    reply: Reply = Field(description="The reply to send instead.")
+class ReviewApprove(ReleaseBody):
+    """Send the held draft as it is (it must pass the output checks)."""
 
 
-class ReviewReject(ManagerBody):
+class ReviewEdit(ReleaseBody):
+    reply: Reply = Field(description="The reply to send instead (it must pass the checks).")
+
+
+class ReviewReject(ReleaseBody):
     reply: Reply | None = Field(
         None,
         description="What to tell the patient instead; absent: a standard note that the "

@@ -44,7 +44,7 @@ async def approve_review_item(
     c: ContainerDep, tenant_id: TenantDep, item_id: str, body: ReviewApprove
 ) -> ReviewDecisionPublic:
     decision = ManagerDecision(action="approve", manager=body.manager)
-    return await review_queue.decide_review_item(c, tenant_id, item_id, decision)
+    return await review_queue.decide_review_item(c, tenant_id, item_id, decision, body.override)
 
 
 @router.post("/{item_id}/edit")
@@ -52,7 +52,7 @@ async def edit_review_item(
     c: ContainerDep, tenant_id: TenantDep, item_id: str, body: ReviewEdit
 ) -> ReviewDecisionPublic:
     decision = ManagerDecision(action="edit", reply=body.reply, manager=body.manager)
-    return await review_queue.decide_review_item(c, tenant_id, item_id, decision)
+    return await review_queue.decide_review_item(c, tenant_id, item_id, decision, body.override)
 
 
 @router.post("/{item_id}/reject")
@@ -60,7 +60,7 @@ async def reject_review_item(
     c: ContainerDep, tenant_id: TenantDep, item_id: str, body: ReviewReject
 ) -> ReviewDecisionPublic:
     decision = ManagerDecision(action="reject", reply=body.reply, manager=body.manager)
-    return await review_queue.decide_review_item(c, tenant_id, item_id, decision)
+    return await review_queue.decide_review_item(c, tenant_id, item_id, decision, body.override)
 
 
 @router.post("/{item_id}/label")
