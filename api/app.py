@@ -11,6 +11,7 @@ from fastapi import FastAPI
 from agent.llm.base import ChatProvider, ReviewerProvider
 from api.container import build_container
 from api.errors import install_error_handlers
+from api.limits import BodyLimit
 from api.routes import (
     alerts,
     conversations,
@@ -54,6 +55,7 @@ def create_app(
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    app.add_middleware(BodyLimit)
     app.include_router(health.router)
     app.include_router(conversations.router)
     app.include_router(knowledge.router)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -15,10 +16,11 @@ async def retrieve_evidence(state: AgentState, runtime: Runtime[AgentContext]) -
     ctx = runtime.context
     language = state.get("language", "zh")
     query = _retrieval_query(state.get("redacted_text") or state["user_text"])
-    result = ctx.retriever.search(query, k=ctx.retrieval_k, language=language)
+    search = ctx.retriever.search  # embedding + ranking: CPU work, off the event loop
+    result = await asyncio.to_thread(search, query, k=ctx.retrieval_k, language=language)
     if result.abstained and language == "en":
         # English versions cover the core documents only; fall back to the whole corpus.
-        result = ctx.retriever.search(query, k=ctx.retrieval_k)
+        result = await asyncio.to_thread(search, query, k=ctx.retrieval_k)
     evidence: list[dict[str, Any]] = []
     for passage in result.passages:
         if not passage_is_safe(passage.text):

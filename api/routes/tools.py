@@ -10,11 +10,12 @@ from api.schemas_tools import (
     InsuranceQuotePublic,
     PaymentPlanCreate,
     PaymentPlanPublic,
+    TriageCreate,
 )
 from api.services import money
 from api.services.referrals import run_triage
 from api.tenancy import TenantDep
-from tools.triage import TriageRequest, TriageResult
+from tools.triage import TriageResult
 
 router = APIRouter(prefix="/v1/tools", tags=["tools"])
 
@@ -35,6 +36,6 @@ async def create_insurance_quote(
 
 @router.post("/triage")
 async def triage_symptoms(
-    c: ContainerDep, tenant_id: TenantDep, body: TriageRequest
+    c: ContainerDep, tenant_id: TenantDep, body: TriageCreate
 ) -> TriageResult:
     return await run_triage(c, tenant_id, body)

@@ -3,6 +3,7 @@ status lifecycle (created -> sent -> accepted -> completed / cancelled), every c
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +23,7 @@ from tools.triage import TriageRequest, TriageResult, triage
 
 async def run_triage(c: Container, tenant_id: str, body: TriageRequest) -> TriageResult:
     """Triage is not stored; the audit entry keeps the outcome, never the text."""
-    result = triage(body)
+    result = await asyncio.to_thread(triage, body)  # CPU-bound: keep the event loop free
     async with c.sessions() as session:
         audit(
             session,
