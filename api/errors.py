@@ -20,8 +20,13 @@ def install_error_handlers(app: FastAPI) -> None:
     async def service_error(request: Request, exc: ServiceError) -> JSONResponse:
         if exc.http_status >= 500:
             log.error("service error %s on %s", exc.instance_code, request.url.path)
+        headers = None
+        if exc.retry_after_s is not None:
+            headers = {"Retry-After": str(exc.retry_after_s)}
         return JSONResponse(
-            status_code=exc.http_status, content={"error": exc.to_body(get_language(request))}
+            status_code=exc.http_status,
+            content={"error": exc.to_body(get_language(request))},
+            headers=headers,
         )
 
     @app.exception_handler(RequestValidationError)

@@ -2,12 +2,18 @@
 
 Backed by Redis when ``HM_REDIS_URL`` is set (several API workers share it); otherwise by a
 single-process in-memory fallback with the same interface.
+
+When Redis cannot be reached, locks and rate limits raise ``DependencyUnavailable`` (a 503 with
+``Retry-After``; callers decide how to degrade: an emergency turn still goes out), live events
+are best-effort (``publish`` returns False, durable records stay in the database), and a lock
+that cannot be released is left to expire by its TTL.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 import uuid
 from collections import defaultdict
@@ -16,8 +22,22 @@ from contextlib import asynccontextmanager
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from core.errors import Conflict, DependencyUnavailable
+
+log = logging.getLogger(__name__)
+_UNREACHABLE = (OSError, RedisError)
+
+
+def unavailable(exc: BaseException) -> DependencyUnavailable:
+    return DependencyUnavailable(
+        f"coordination service (Redis) unreachable: {type(exc).__name__}",
+        message_zh="服务暂时不可用，请稍后重试",
+        code="coordination_unavailable",
+        details={"dependency": "redis"},
+    )
+
 
 _RELEASE = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
@@ -28,7 +48,7 @@ return 0
 class Coordinator(Protocol):
     def turn_lock(self, key: str, ttl_s: float, wait_s: float) -> Any: ...
     async def hit_rate_limit(self, key: str, limit: int, window_s: int) -> bool: ...
-    async def publish(self, channel: str, event: dict[str, Any]) -> None: ...
+    async def publish(self, channel: str, event: dict[str, Any]) -> bool: ...
     def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]: ...
     async def ping(self) -> bool: ...
     async def close(self) -> None: ...
@@ -56,24 +76,38 @@ class RedisCoordinator:
                         code="turn_in_progress",
                     )
                 await asyncio.sleep(0.05)
-        except OSError as exc:
-            raise DependencyUnavailable(f"Redis unreachable: {exc}") from exc
+        except _UNREACHABLE as exc:
+            raise unavailable(exc) from exc
         try:
             yield
         finally:
-            await self.client.eval(_RELEASE, 1, name, token)
+            try:
+                await self.client.eval(_RELEASE, 1, name, token)
+            except _UNREACHABLE:  # the lock expires by its TTL
+                log.warning("turn lock %s could not be released: Redis unreachable", key)
 
     async def hit_rate_limit(self, key: str, limit: int, window_s: int) -> bool:
         """Count one hit; True when the key is over its limit in the current window."""
         name = self._k(f"rate:{key}:{int(time.time() // window_s)}")
-        async with self.client.pipeline(transaction=True) as pipe:
-            pipe.incr(name)
-            pipe.expire(name, window_s + 1)
-            count, _ = await pipe.execute()
+        try:
+            async with self.client.pipeline(transaction=True) as pipe:
+                pipe.incr(name)
+                pipe.expire(name, window_s + 1)
+                count, _ = await pipe.execute()
+        except _UNREACHABLE as exc:
+            raise unavailable(exc) from exc
         return int(count) > limit
 
-    async def publish(self, channel: str, event: dict[str, Any]) -> None:
-        await self.client.publish(self._k(f"events:{channel}"), json.dumps(event, default=str))
+    async def publish(self, channel: str, event: dict[str, Any]) -> bool:
+        """Best-effort live event: False (logged) when Redis cannot be reached."""
+        try:
+            await self.client.publish(self._k(f"events:{channel}"), json.dumps(event, default=str))
+        except _UNREACHABLE:
+            log.warning(
+                "live event %s on %s not published: Redis unreachable", event.get("kind"), channel
+            )
+            return False
+        return True
 
     async def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]:
         pubsub = self.client.pubsub()
@@ -88,7 +122,7 @@ class RedisCoordinator:
     async def ping(self) -> bool:
         try:
             return bool(await self.client.ping())
-        except OSError:
+        except _UNREACHABLE:
             return False
 
     async def close(self) -> None:
@@ -124,9 +158,10 @@ class InMemoryCoordinator:
         self._counts[name] += 1
         return self._counts[name] > limit
 
-    async def publish(self, channel: str, event: dict[str, Any]) -> None:
+    async def publish(self, channel: str, event: dict[str, Any]) -> bool:
         for queue in list(self._queues[channel]):
             queue.put_nowait(event)
+        return True
 
     async def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]:
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -147,4 +182,5 @@ class InMemoryCoordinator:
 def make_coordinator(redis_url: str | None, prefix: str) -> Coordinator:
     if not redis_url:
         return InMemoryCoordinator()
-    return RedisCoordinator(Redis.from_url(redis_url, decode_responses=True), prefix)
+    client = Redis.from_url(redis_url, decode_responses=True, socket_connect_timeout=2.0)
+    return RedisCoordinator(client, prefix)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from typing import Any
 
 from sqlalchemy import select
@@ -28,8 +30,10 @@ from api.services.learning_loop import ReviewRecorder, add_review_events
 from api.services.records import audit, get_or_create_patient, require_tenant
 from api.services.turn_results import persist_turn, turn_result_from_state
 from core.db.models import Conversation, Message, Patient
-from core.errors import NotFound, RateLimited, ValidationFailed
+from core.errors import DependencyUnavailable, NotFound, RateLimited, ValidationFailed
 from core.schemas import TurnResult
+from core.text import detect_language
+from guardrails.input_guard import screen_input
 from tools.registry import ToolContext
 
 log = logging.getLogger(__name__)
@@ -90,13 +94,24 @@ async def post_message(
             done = await _finished_turn(session, conversation_id, body.client_message_id)
             if done is not None:
                 return done
-    if await c.coordinator.hit_rate_limit(
-        f"conv:{conversation_id}", c.settings.rate_limit_per_minute, 60
-    ):
+    degraded = False
+    try:
+        limited = await c.coordinator.hit_rate_limit(
+            f"conv:{conversation_id}", c.settings.rate_limit_per_minute, 60
+        )
+    except DependencyUnavailable as exc:
+        limited, degraded = False, await _only_an_emergency_goes_ahead(exc, body.content)
+    if limited:
         raise RateLimited("too many messages, wait a minute", message_zh="消息太频繁，请稍后再试")
-    async with c.coordinator.turn_lock(
-        f"conv:{conversation_id}", c.settings.turn_lock_timeout_s, c.settings.turn_lock_timeout_s
-    ):
+    async with AsyncExitStack() as stack:
+        if not degraded:
+            lock_s = c.settings.turn_lock_timeout_s
+            try:
+                await stack.enter_async_context(
+                    c.coordinator.turn_lock(f"conv:{conversation_id}", lock_s, lock_s)
+                )
+            except DependencyUnavailable as exc:
+                degraded = await _only_an_emergency_goes_ahead(exc, body.content)
         async with c.sessions() as session:
             if body.client_message_id:
                 done = await _finished_turn(session, conversation_id, body.client_message_id)
@@ -104,6 +119,17 @@ async def post_message(
                     return done
             message = await _patient_message(session, conversation_id, body)
         return await _run_turn(c, conversation, patient, message, on_progress)
+
+
+async def _only_an_emergency_goes_ahead(exc: DependencyUnavailable, text: str) -> bool:
+    """Coordination (Redis) is down: an emergency turn still runs (unlocked, so the 120
+    instruction goes out); any other turn is refused with ``exc`` (503, Retry-After) before
+    its message is stored, so the client may simply send it again."""
+    screen = await asyncio.to_thread(screen_input, text, detect_language(text))
+    if not screen.safety.escalated:
+        raise exc
+    log.warning("coordination unavailable: emergency turn runs without the turn lock")
+    return True
 
 
 async def _run_turn(
