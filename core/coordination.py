@@ -15,16 +15,16 @@ import asyncio
 import json
 import logging
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from core.errors import Conflict, DependencyUnavailable
+from core.errors import DependencyUnavailable
+from core.locks import Lease, busy, redis_turn_lock
 
 log = logging.getLogger(__name__)
 _UNREACHABLE = (OSError, RedisError)
@@ -39,14 +39,10 @@ def unavailable(exc: BaseException) -> DependencyUnavailable:
     )
 
 
-_RELEASE = """
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
-return 0
-"""
-
-
 class Coordinator(Protocol):
-    def turn_lock(self, key: str, ttl_s: float, wait_s: float) -> Any: ...
+    def turn_lock(
+        self, key: str, ttl_s: float, wait_s: float
+    ) -> AbstractAsyncContextManager[Lease]: ...
     async def hit_rate_limit(self, key: str, limit: int, window_s: int) -> bool: ...
     async def publish(self, channel: str, event: dict[str, Any]) -> bool: ...
     def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]: ...
@@ -63,28 +59,20 @@ class RedisCoordinator:
         return f"{self.prefix}{key}"
 
     @asynccontextmanager
-    async def turn_lock(self, key: str, ttl_s: float, wait_s: float) -> AsyncIterator[None]:
-        token = uuid.uuid4().hex
-        name = self._k(f"lock:{key}")
-        deadline = time.monotonic() + wait_s
+    async def turn_lock(self, key: str, ttl_s: float, wait_s: float) -> AsyncIterator[Lease]:
+        """A renewed lease with a fencing token (``core.locks``)."""
+        lock = redis_turn_lock(self.client, self._k(f"lock:{key}"), ttl_s, wait_s)
         try:
-            while not await self.client.set(name, token, nx=True, px=int(ttl_s * 1000)):
-                if time.monotonic() >= deadline:
-                    raise Conflict(
-                        "another turn of this conversation is still running",
-                        message_zh="该对话的上一条消息仍在处理中，请稍候",
-                        code="turn_in_progress",
-                    )
-                await asyncio.sleep(0.05)
+            lease = await lock.__aenter__()
         except _UNREACHABLE as exc:
             raise unavailable(exc) from exc
         try:
-            yield
-        finally:
-            try:
-                await self.client.eval(_RELEASE, 1, name, token)
-            except _UNREACHABLE:  # the lock expires by its TTL
-                log.warning("turn lock %s could not be released: Redis unreachable", key)
+            yield lease
+        except BaseException as exc:
+            if not await lock.__aexit__(type(exc), exc, exc.__traceback__):
+                raise
+        else:
+            await lock.__aexit__(None, None, None)
 
     async def hit_rate_limit(self, key: str, limit: int, window_s: int) -> bool:
         """Count one hit; True when the key is over its limit in the current window."""
@@ -135,21 +123,19 @@ class InMemoryCoordinator:
     def __init__(self) -> None:
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._counts: dict[str, int] = defaultdict(int)
+        self._fences: dict[str, int] = defaultdict(int)
         self._queues: dict[str, list[asyncio.Queue[dict[str, Any]]]] = defaultdict(list)
 
     @asynccontextmanager
-    async def turn_lock(self, key: str, ttl_s: float, wait_s: float) -> AsyncIterator[None]:
+    async def turn_lock(self, key: str, ttl_s: float, wait_s: float) -> AsyncIterator[Lease]:
         lock = self._locks[key]
         try:
             await asyncio.wait_for(lock.acquire(), timeout=wait_s)
         except TimeoutError:
-            raise Conflict(
-                "another turn of this conversation is still running",
-                message_zh="该对话的上一条消息仍在处理中，请稍候",
-                code="turn_in_progress",
-            ) from None
+            raise busy() from None
+        self._fences[key] += 1
         try:
-            yield
+            yield Lease(key=key, token=self._fences[key])
         finally:
             lock.release()
 

@@ -72,7 +72,15 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="hm serve port.")
     max_message_chars: int = Field(4000, ge=100, description="Longest accepted patient message.")
     rate_limit_per_minute: int = Field(30, ge=1, description="Messages per conversation/minute.")
-    turn_lock_timeout_s: float = Field(60.0, gt=0, description="Per-conversation turn lock TTL.")
+    turn_lock_timeout_s: float = Field(
+        60.0,
+        gt=0,
+        description="Per-conversation turn lock TTL (renewed while a turn runs) and how long a "
+        "turn waits for the previous one.",
+    )
+    turn_timeout_s: float = Field(
+        50.0, gt=0, description="Longest a turn may run; then 503 turn_timeout, nothing stored."
+    )
 
     @model_validator(mode="after")
     def _refuse_placeholders_in_production(self) -> Settings:

@@ -30,7 +30,14 @@ from api.services.learning_loop import ReviewRecorder, add_review_events
 from api.services.records import audit, get_or_create_patient, require_tenant
 from api.services.turn_results import persist_turn, turn_result_from_state
 from core.db.models import Conversation, Message, Patient
-from core.errors import DependencyUnavailable, NotFound, RateLimited, ValidationFailed
+from core.errors import (
+    DependencyUnavailable,
+    NotFound,
+    ProviderUnavailable,
+    RateLimited,
+    ValidationFailed,
+)
+from core.locks import Lease
 from core.schemas import TurnResult
 from core.text import detect_language
 from guardrails.input_guard import screen_input
@@ -104,21 +111,22 @@ async def post_message(
     if limited:
         raise RateLimited("too many messages, wait a minute", message_zh="消息太频繁，请稍后再试")
     async with AsyncExitStack() as stack:
+        lease: Lease | None = None
         if not degraded:
             lock_s = c.settings.turn_lock_timeout_s
             try:
-                await stack.enter_async_context(
+                lease = await stack.enter_async_context(
                     c.coordinator.turn_lock(f"conv:{conversation_id}", lock_s, lock_s)
                 )
             except DependencyUnavailable as exc:
-                degraded = await _only_an_emergency_goes_ahead(exc, body.content)
+                await _only_an_emergency_goes_ahead(exc, body.content)
         async with c.sessions() as session:
             if body.client_message_id:
                 done = await _finished_turn(session, conversation_id, body.client_message_id)
                 if done is not None:
                     return done
             message = await _patient_message(session, conversation_id, body)
-        return await _run_turn(c, conversation, patient, message, on_progress)
+        return await _run_turn(c, conversation, patient, message, on_progress, lease)
 
 
 async def _only_an_emergency_goes_ahead(exc: DependencyUnavailable, text: str) -> bool:
@@ -138,6 +146,7 @@ async def _run_turn(
     patient: Patient,
     message: Message,
     on_progress: ProgressSink | None,
+    lease: Lease | None = None,
 ) -> TurnResult:
     started = time.perf_counter()
 
@@ -168,12 +177,21 @@ async def _run_turn(
     turn_input = {"user_text": message.content, "message_id": message.id}
     # One checkpoint per turn (not per node): a turn that crashes midway is simply run again,
     # because its patient message has no result yet.
-    async for update in c.graph.astream(
-        turn_input, config=config, context=context, stream_mode="updates", durability="exit"
-    ):
-        for node in update:
-            if on_progress is not None and not node.startswith("__"):
-                await on_progress("progress", {"node": node})
+    try:
+        async with asyncio.timeout(c.settings.turn_timeout_s):
+            async for update in c.graph.astream(
+                turn_input,
+                config=config,
+                context=context,
+                stream_mode="updates",
+                durability="exit",
+            ):
+                for node in update:
+                    if on_progress is not None and not node.startswith("__"):
+                        await on_progress("progress", {"node": node})
+    except TimeoutError:
+        await _mark_failed(c, message.id)
+        raise turn_timed_out(c.settings.turn_timeout_s) from None  # fmt: skip
     snapshot = await c.graph.aget_state(config)
     result = turn_result_from_state(
         snapshot.values,
@@ -182,6 +200,8 @@ async def _run_turn(
         client_message_id=message.client_message_id,
         latency_ms=(time.perf_counter() - started) * 1000,
     )
+    if lease is not None:
+        lease.require_held()  # fencing: a turn that lost its lock stores nothing
     async with c.sessions() as session:
         final = None if result.status == "held" else result.reply
         add_review_events(session, conversation, recorder.records, final_reply=final)
@@ -198,6 +218,23 @@ async def _run_turn(
         },
     )
     return result
+
+
+def turn_timed_out(limit_s: float) -> ProviderUnavailable:
+    return ProviderUnavailable(
+        f"the turn took longer than {limit_s:g} s and was stopped; send the message again",
+        message_zh="本次回复处理超时，已停止，请重新发送",
+        code="turn_timeout",
+    )
+
+
+async def _mark_failed(c: Container, message_id: str) -> None:
+    """The patient message of a stopped turn: no reply, retriable with its client id."""
+    async with c.sessions() as session:
+        row = await session.get(Message, message_id)
+        if row is not None and row.result is None:
+            row.turn_status = "failed"
+            await session.commit()
 
 
 async def _load(session: AsyncSession, conversation_id: str) -> tuple[Conversation, Patient]:

@@ -86,7 +86,7 @@ async def decide_review_item(
         require_pending(held.item)
     conversation_id = held.conversation.id
     lock_s = c.settings.turn_lock_timeout_s
-    async with c.coordinator.turn_lock(f"conv:{conversation_id}", lock_s, lock_s):
+    async with c.coordinator.turn_lock(f"conv:{conversation_id}", lock_s, lock_s) as lease:
         async with c.sessions() as session:
             held = await load_held_turn(session, tenant_id, item_id)
             require_pending(held.item)
@@ -99,6 +99,7 @@ async def decide_review_item(
             reply = result.reply
         else:
             reply = checked.reply
+        lease.require_held()  # fencing: a decision that lost its lock stores nothing
         async with c.sessions() as session:
             message = await _persist_decision(
                 session, held, decision, reply, result, checked.overridden
