@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from agent.llm.base import ChatProvider, ReviewerProvider
 from api.container import build_container
+from api.edges import docs_off, install_edges
 from api.errors import install_error_handlers
 from api.limits import BodyLimit
 from api.routes import (
@@ -53,9 +54,12 @@ def create_app(
         description="Guideline answers with citations, care and money tools, a reviewing model, "
         "human supervision.",
         lifespan=lifespan,
+        docs_url=None if docs_off(settings) else "/docs",
+        redoc_url=None if docs_off(settings) else "/redoc",
     )
     install_error_handlers(app)
     app.add_middleware(BodyLimit)
+    install_edges(app, settings)
     app.include_router(health.router)
     app.include_router(conversations.router)
     app.include_router(knowledge.router)

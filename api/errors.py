@@ -59,6 +59,7 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             status_code=exc.status_code,
             content={"error": {"code": code, "message": str(exc.detail)}},
+            headers=getattr(exc, "headers", None),  # e.g. Allow on a 405
         )
 
     @app.exception_handler(Exception)

@@ -78,6 +78,13 @@ class Settings(BaseSettings):
         description="Per-conversation turn lock TTL (renewed while a turn runs) and how long a "
         "turn waits for the previous one.",
     )
+    cors_allowed_origins: list[str] = Field(
+        default_factory=list,
+        description='Origins allowed by CORS, as JSON: ["https://app.example.com"]. Empty: none.',
+    )
+    hsts: bool = Field(
+        False, description="Send Strict-Transport-Security (also sent on https requests)."
+    )
     turn_timeout_s: float = Field(
         50.0, gt=0, description="Longest a turn may run; then 503 turn_timeout, nothing stored."
     )

@@ -24,5 +24,12 @@ def run(args: argparse.Namespace) -> int:
     host = args.host or settings.host
     port = args.port or settings.port
     print(f"Health-manager agent on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        server_header=False,  # no "server: uvicorn" banner
+        proxy_headers=True,  # https behind a TLS proxy is seen as https (HSTS)
+    )
     return 0
