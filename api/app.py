@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from agent.llm.base import ChatProvider, ReviewerProvider
 from api.container import build_container
 from api.edges import docs_off, install_edges
-from api.errors import install_error_handlers
+from api.errors import ERROR_RESPONSES, install_error_handlers
 from api.limits import BodyLimit
 from api.routes import (
     alerts,
@@ -54,6 +54,7 @@ def create_app(
         description="Guideline answers with citations, care and money tools, a reviewing model, "
         "human supervision.",
         lifespan=lifespan,
+        responses=ERROR_RESPONSES,
         docs_url=None if docs_off(settings) else "/docs",
         redoc_url=None if docs_off(settings) else "/redoc",
     )

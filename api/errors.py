@@ -3,16 +3,56 @@
 from __future__ import annotations
 
 import logging
+import re
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import get_language
+from api.schemas import ErrorBody
 from core.errors import ServiceError
 
 log = logging.getLogger(__name__)
+
+
+class ErrorEnvelope(BaseModel):
+    """Every error answer: ``{"error": {"code", "message", "field", "details"}}``."""
+
+    error: ErrorBody
+
+
+_ERRORS = {
+    400: "The body cannot be read (not UTF-8 / not JSON).",
+    404: "Not found (or another tenant's record).",
+    405: "Method not allowed (see the Allow header).",
+    409: "Conflict with the current state (already decided, turn in progress...).",
+    413: "The request body is too large.",
+    422: "Invalid request, or a domain rule it breaks (stable code in the body).",
+    429: "Too many requests (see Retry-After).",
+    503: "A dependency or the model is unavailable (see Retry-After); nothing was stored.",
+}
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorEnvelope, "description": text} for status, text in _ERRORS.items()
+}
+"""Listed on every operation of the OpenAPI document: the statuses the service may answer."""
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the OpenAPI document lists for this path (Starlette names only the
+    methods of the first route it matched)."""
+    path = request.url.path
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        pattern = "^" + re.sub(r"\\\{[^/]+?\\\}", "[^/]+", re.escape(template)) + "$"
+        if re.match(pattern, path):
+            return sorted(m.upper() for m in operations if m.upper() in _METHODS)
+    return []
+
+
+_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -56,10 +96,13 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        headers = getattr(exc, "headers", None)
+        if exc.status_code == 405:
+            headers = {"Allow": ", ".join(_allowed_methods(request))}
         return JSONResponse(
             status_code=exc.status_code,
             content={"error": {"code": code, "message": str(exc.detail)}},
-            headers=getattr(exc, "headers", None),  # e.g. Allow on a 405
+            headers=headers,
         )
 
     @app.exception_handler(Exception)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from api.schemas import MessagePublic
 from core.schemas import ReviewReason, TurnResult
-from guardrails.reason_codes import ReasonCode
+from guardrails.reason_codes import ReasonCode, overridable
 
 ReviewStatus = Literal["pending", "approved", "edited", "rejected"]
 RootCause = Literal["technical", "rule", "data"]
@@ -31,8 +31,16 @@ class ManagerBody(BaseModel):
     manager: str = Field(min_length=1, max_length=128, description="Who decides (audited).")
 
 
+Override = Annotated[
+    ReasonCode,
+    WithJsonSchema({"type": "string", "enum": [c.value for c in ReasonCode if overridable(c)]}),
+]
+"""A reason code a manager may override (the schema lists only those; the service refuses the
+others with ``override_not_allowed``)."""
+
+
 class ReleaseBody(ManagerBody):
-    override: list[ReasonCode] = Field(
+    override: list[Override] = Field(
         default_factory=list,
         max_length=len(ReasonCode),
         description="Reason codes of the output checks the manager explicitly releases the "

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from core.bounds import Amount
+from core.bounds import Amount, Ratio
 
 OptionFlag = Literal[
     "flat_fee_pricing",
@@ -24,11 +24,8 @@ class PaymentPlanRequest(BaseModel):
     so that every violation gets a stable code and a message in Chinese and English."""
 
     total_cost: Amount = Field(description="treatment cost in yuan, > 0")
-    insurance_coverage_ratio: Decimal | None = Field(
+    insurance_coverage_ratio: Ratio | None = Field(
         default=None,
-        ge=-100,
-        le=100,
-        allow_inf_nan=False,
         description="share paid by basic medical insurance (医保), 0..1",
     )
     insurance_coverage_amount: Amount | None = Field(

@@ -8,9 +8,9 @@ specific error code and a bilingual message, rather than by a generic schema err
 from __future__ import annotations
 
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from core.bounds import BoundedDatetime, Measure
 
@@ -23,7 +23,11 @@ def _known_timezone(value: str) -> str:
     return value
 
 
-TimeZoneName = Annotated[str, AfterValidator(_known_timezone)]
+TimeZoneName = Annotated[
+    str,
+    AfterValidator(_known_timezone),
+    WithJsonSchema({"type": "string", "enum": sorted(available_timezones())}),
+]
 """An IANA time zone name such as 'Asia/Shanghai', checked against zoneinfo."""
 
 ReadingKind = Literal["blood_pressure", "glucose", "heart_rate", "spo2", "weight", "steps", "sleep"]

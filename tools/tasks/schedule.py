@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, WithJsonSchema
 
 from core.bounds import BoundedDate, BoundedDatetime
 from core.errors import ValidationFailed
@@ -29,7 +29,11 @@ def _known_timezone(value: str) -> str:
     return value
 
 
-TimeZoneName = Annotated[str, AfterValidator(_known_timezone)]
+TimeZoneName = Annotated[
+    str,
+    AfterValidator(_known_timezone),
+    WithJsonSchema({"type": "string", "enum": sorted(available_timezones())}),
+]
 Weekday = Annotated[int, Field(ge=1, le=7, description="ISO weekday: 1 = Monday ... 7 = Sunday")]
 
 
