@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from fastapi import FastAPI
 
@@ -25,7 +25,9 @@ from api.routes import (
 )
 from api.services.records import seed_tenants
 from api.services.reminders import reminder_worker
+from api.services.warmup import warm_up
 from core.settings import Settings, get_settings
+from core.startup import startup_lock_async
 from guardrails.tenant_policy import tenant_policies
 
 
@@ -40,13 +42,20 @@ def create_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         tenant_policies()  # loaded and validated once; a broken policy file stops the start
-        async with build_container(settings, provider=provider, reviewer=reviewer) as container:
-            await asyncio.to_thread(container.knowledge.ensure_index)
-            async with container.sessions() as session:
-                await seed_tenants(session)
+        async with AsyncExitStack() as stack:
+            # Migrations, the first ingest and the tenant seed run once: a worker starting
+            # alongside others waits on the start-up lock, then finds the work done.
+            async with startup_lock_async(settings.data_dir):
+                container = await stack.enter_async_context(
+                    build_container(settings, provider=provider, reviewer=reviewer)
+                )
+                await asyncio.to_thread(container.knowledge.ensure_index)
+                async with container.sessions() as session:
+                    await seed_tenants(session)
+            await warm_up(container)  # ready means a turn is served without warm-up
             app.state.container = container
-            async with reminder_worker(container):
-                yield
+            await stack.enter_async_context(reminder_worker(container))
+            yield
 
     app = FastAPI(
         title="Health-manager agent",

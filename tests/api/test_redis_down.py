@@ -139,9 +139,10 @@ class KillsRedisMidTurn:
 
     def __init__(self, inner: ChatProvider, proc: subprocess.Popen[bytes]) -> None:
         self.inner, self.proc, self.name = inner, proc, "kills-redis"
+        self.armed = False
 
     async def complete(self, request: ChatRequest) -> ChatResponse:
-        if self.proc.poll() is None:
+        if self.armed and self.proc.poll() is None:
             self.proc.kill()
             self.proc.wait(timeout=10)
         return await self.inner.complete(request)
@@ -155,6 +156,7 @@ async def test_redis_lost_mid_turn_the_turn_completes_then_turns_degrade(
     provider = KillsRedisMidTurn(make_primary(settings), proc)
     async with running_app(settings, provider=provider) as api:
         assert (await api.get("/readyz")).json()["ready"] is True
+        provider.armed = True
         cid = await _conversation(api)
         first = await api.post(f"/v1/conversations/{cid}/messages", json={"content": ORDINARY})
         assert proc.poll() is not None, "Redis was killed during the turn"

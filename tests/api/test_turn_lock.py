@@ -62,12 +62,12 @@ async def test_a_slow_turn_keeps_its_lock_past_the_ttl(
     make_settings: SettingsFactory, redis_prefix: tuple[str, str]
 ) -> None:
     url, prefix = redis_prefix
-    async with _app(make_settings, redis_prefix, [1.2], turn_lock_timeout_s=0.5) as api:
+    async with _app(make_settings, redis_prefix, [3.0], turn_lock_timeout_s=1.0) as api:
         cid = (await api.post("/v1/conversations", json={})).json()["id"]
         first = asyncio.create_task(
             api.post(f"/v1/conversations/{cid}/messages", json={"content": QUESTION})
         )
-        await asyncio.sleep(0.9)  # past the 0.5 s TTL: the lock must still be there
+        await asyncio.sleep(1.6)  # past the 1 s TTL: the lock must still be there
         redis = Redis.from_url(url, decode_responses=True)
         try:
             assert await redis.exists(f"{prefix}lock:conv:{cid}") == 1
