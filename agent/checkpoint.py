@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from core.crypto import decrypt_bytes, encrypt_bytes
+
 
 @asynccontextmanager
 async def open_checkpointer(url: str) -> AsyncIterator[Any]:
@@ -23,6 +25,22 @@ async def open_checkpointer(url: str) -> AsyncIterator[Any]:
     async with AsyncSqliteSaver.from_conn_string(url) as saver:
         await saver.setup()
         yield saver
+
+
+class EncryptedSerde:
+    """The saver's serializer with its bytes encrypted at rest (``core.crypto``; a no-op
+    without keys, and checkpoints written in clear still load)."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+
+    def dumps_typed(self, obj: Any) -> tuple[str, bytes]:
+        kind, data = self.inner.dumps_typed(obj)
+        return kind, encrypt_bytes(data)
+
+    def loads_typed(self, data: tuple[str, bytes]) -> Any:
+        kind, payload = data
+        return self.inner.loads_typed((kind, decrypt_bytes(payload)))
 
 
 def thread_config(conversation_id: str) -> dict[str, Any]:

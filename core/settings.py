@@ -78,6 +78,11 @@ class Settings(BaseSettings):
         description="Per-conversation turn lock TTL (renewed while a turn runs) and how long a "
         "turn waits for the previous one.",
     )
+    encryption_keys: list[SecretStr] = Field(
+        default_factory=list,
+        description='Fernet keys, as JSON ["new", "old"]: the first encrypts messages and '
+        "checkpoints at rest, all decrypt (rotation). Empty: stored in clear.",
+    )
     cors_allowed_origins: list[str] = Field(
         default_factory=list,
         description='Origins allowed by CORS, as JSON: ["https://app.example.com"]. Empty: none.',

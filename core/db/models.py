@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from core.crypto import EncryptedText
 from core.db.types import UTCDateTime
 
 
@@ -69,7 +70,8 @@ class Message(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"))
     role: Mapped[str] = mapped_column(String(16))  # patient | assistant | manager | system
-    content: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(EncryptedText)
+    """Encrypted at rest when ``HM_ENCRYPTION_KEYS`` is set (``core.crypto``)."""
     client_message_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     turn_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
     reply_to_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
