@@ -176,7 +176,12 @@ async def _run_turn(
     config = thread_config(conversation.id)
     turn_input = {"user_text": message.content, "message_id": message.id}
     # One checkpoint per turn (not per node): a turn that crashes midway is simply run again,
-    # because its patient message has no result yet.
+    # because its patient message has no result yet. A crash *after* the graph's checkpoint
+    # but before the reply was stored must not run the graph again: that would append the
+    # question to the agent's memory a second time. Then only the storing is redone.
+    if await _graph_already_ran(c, config, message.id):
+        log.info("turn of message %s was checkpointed before a crash; storing it", message.id)
+        return await _finish_turn(c, conversation, message, started, recorder, emit, lease)
     try:
         async with asyncio.timeout(c.settings.turn_timeout_s):
             async for update in c.graph.astream(
@@ -192,6 +197,26 @@ async def _run_turn(
     except TimeoutError:
         await _mark_failed(c, message.id)
         raise turn_timed_out(c.settings.turn_timeout_s) from None  # fmt: skip
+    return await _finish_turn(c, conversation, message, started, recorder, emit, lease)
+
+
+async def _graph_already_ran(c: Container, config: dict[str, Any], message_id: str) -> bool:
+    """The thread's last checkpoint is this message's finished (or held) turn."""
+    snapshot = await c.graph.aget_state(config)
+    return bool(snapshot.values) and snapshot.values.get("message_id") == message_id
+
+
+async def _finish_turn(
+    c: Container,
+    conversation: Conversation,
+    message: Message,
+    started: float,
+    recorder: ReviewRecorder,
+    emit: Callable[[str, dict[str, Any]], Awaitable[None]],
+    lease: Lease | None,
+) -> TurnResult:
+    """Store the checkpointed turn's reply, tool calls and alerts; publish the events."""
+    config = thread_config(conversation.id)
     snapshot = await c.graph.aget_state(config)
     result = turn_result_from_state(
         snapshot.values,
