@@ -14,7 +14,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.deps import get_language
 from api.schemas import ErrorBody
-from core.errors import ServiceError
+from core.db.session import database_unreachable_errors
+from core.errors import DependencyUnavailable, ServiceError
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +105,19 @@ def install_error_handlers(app: FastAPI) -> None:
             content={"error": {"code": code, "message": str(exc.detail)}},
             headers=headers,
         )
+
+    for lost in database_unreachable_errors():
+
+        @app.exception_handler(lost)
+        async def database_lost(request: Request, exc: Exception) -> JSONResponse:
+            log.error("database connection lost on %s: %s", request.url.path, type(exc).__name__)
+            error = DependencyUnavailable(
+                "the database connection was lost; nothing of this request was kept, retry",
+                message_zh="数据库连接中断，本次请求未保存，请重试",
+                code="database_unavailable",
+                details={"dependency": "database"},
+            )
+            return await service_error(request, error)
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -17,6 +17,15 @@ from sqlalchemy.ext.asyncio import (
 
 from core.startup import postgres_migration_lock
 
+
+def database_unreachable_errors() -> tuple[type[Exception], ...]:
+    """Exceptions that mean the database connection was lost (not a bad query)."""
+    import psycopg
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return (psycopg.OperationalError, psycopg.InterfaceError, OperationalError, InterfaceError)
+
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
