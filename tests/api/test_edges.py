@@ -66,7 +66,9 @@ async def test_docs_are_off_in_production_but_the_schema_stays(
     make_settings: SettingsFactory, tmp_path: object
 ) -> None:
     settings = make_settings(
-        environment="production", database_url=f"sqlite+aiosqlite:///{tmp_path}/prod.db"
+        environment="production",
+        database_url=f"sqlite+aiosqlite:///{tmp_path}/prod.db",
+        token_secret="edge-test-" + "0123456789abcdef" * 3,
     )
     async with running_app(settings) as prod:
         assert (await prod.get("/docs")).status_code == 404

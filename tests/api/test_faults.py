@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from tests.conftest import SettingsFactory, running_app
+from tests.helpers.auth import staff_headers
 from tests.helpers.scripted_openai import Step, scripted_openai_server
 
 QUESTION = "糖尿病患者能吃水果吗？"
@@ -26,7 +27,8 @@ async def _turn(api: httpx.AsyncClient, text: str) -> tuple[str, dict[str, Any]]
 
 async def _stored(api: httpx.AsyncClient, cid: str) -> tuple[list[tuple[str, Any]], list[Any]]:
     messages = (await api.get(f"/v1/conversations/{cid}")).json()["messages"]
-    queue = (await api.get("/v1/review-queue")).json()["items"]
+    staff = await staff_headers(api, "manager")
+    queue = (await api.get("/v1/review-queue", headers=staff)).json()["items"]
     return [(m["role"], m["turn_status"]) for m in messages], [
         i for i in queue if i["conversation"]["id"] == cid
     ]
