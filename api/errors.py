@@ -28,6 +28,8 @@ class ErrorEnvelope(BaseModel):
 
 _ERRORS = {
     400: "The body cannot be read (not UTF-8 / not JSON).",
+    401: "No credential, or one that is not valid (unknown, expired, revoked).",
+    403: "The credential does not admit this operation (wrong role, missing scope, CSRF).",
     404: "Not found (or another tenant's record).",
     405: "Method not allowed (see the Allow header).",
     409: "Conflict with the current state (already decided, turn in progress...).",

@@ -46,6 +46,9 @@ DECIMAL_TEXT = r"^-?(0|[1-9][0-9]{0,8})(\.[0-9]{1,10})?$"
 def _plain_decimal_text(value: object) -> object:
     if isinstance(value, str) and re.fullmatch(DECIMAL_TEXT, value) is None:
         raise ValueError("an amount as text must be plain digits, e.g. '12000.50'")
+    if isinstance(value, float) and math.isfinite(value) and abs(value) <= MAX_AMOUNT:
+        # a JSON number such as 2.1e-28 is within the schema: kept to 10 places, like text
+        return round(Decimal(repr(value)), 10)
     return value
 
 

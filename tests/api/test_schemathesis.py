@@ -1,6 +1,9 @@
 """schemathesis over the OpenAPI document, against the app in-process (ASGI), every check
 (server errors, status-code and response-schema conformance, content types, headers, negative
-data rejected, positive data accepted), positive and negative data, bounded examples.
+data rejected, positive data accepted), positive and negative data, bounded examples. Each
+case is sent with a credential its operation admits (``x-hm-access``); the 401s of missing or
+fuzzed credentials are ``test_isolation.py``'s, the 5xx sweep over every role is
+``test_fuzz.py``'s.
 
 One refinement of "positive data accepted": a request the schema allows may still break a
 domain rule the schema cannot state (a coverage larger than the cost, an amount no lender
@@ -10,6 +13,7 @@ What must never happen is the *schema layer* refusing schema-valid data: a posit
 
 from __future__ import annotations
 
+import asyncio
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -22,6 +26,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from api.app import create_app
 from core.settings import Settings
+from tests.conftest import running_app
+from tests.helpers.auth import patient_headers, staff_headers
 
 MAX_EXAMPLES = 6
 
@@ -34,7 +40,25 @@ _settings = Settings(  # type: ignore[call-arg]
     database_url=None,
     checkpoint_url=None,
     rate_limit_per_minute=100_000,
+    key_rate_limit_per_minute=100_000,
+    tenant_rate_limit_per_minute=100_000,
 )
+
+
+async def _credentials() -> dict[str, dict[str, str]]:
+    """One principal of each kind, made in the app's database (patient and staff tokens are
+    signed: they stay valid for the app under test, which shares that database)."""
+    async with running_app(_settings) as api:
+        patient = (await api.post("/v1/patients", json={"patient_ref": "st-p"})).json()["id"]
+        return {
+            "key": {"Authorization": api.headers["authorization"]},
+            "manager": await staff_headers(api, "manager"),
+            "auditor": await staff_headers(api, "auditor"),
+            "patient": patient_headers(api, patient),
+        }
+
+
+_by_role = asyncio.run(_credentials())
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(_settings))
 schema.config.generation.update(
     modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE],
@@ -47,7 +71,11 @@ schema.config.generation.update(
 @schema.parametrize()
 @settings(deadline=None, suppress_health_check=list(HealthCheck), derandomize=True)
 def test_api_conforms_to_its_schema(case: schemathesis.Case) -> None:
+    access = case.operation.definition.raw.get("x-hm-access") or {}
+    roles = access.get("roles") or ["key"]
+    role = next(r for r in ("key", "manager", "patient", "auditor") if r in roles)
     case.call_and_validate(
+        headers=_by_role[role],
         excluded_checks=[positive_data_acceptance],
         additional_checks=[positive_data_accepted_unless_a_domain_rule_refuses],
     )
