@@ -20,6 +20,7 @@ import pytest
 from agent.checkpoint import thread_config
 from tests.conftest import running_app
 from tests.helpers.scripted_openai import Step, scripted_openai_server
+from tests.helpers.server import create_key
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTION = "糖尿病患者能吃水果吗？"
@@ -73,12 +74,18 @@ async def test_kill_9_mid_turn_then_retry_is_answered_once(tmp_path: Path) -> No
         base = f"http://127.0.0.1:{port}"
         body = {"content": QUESTION, "client_message_id": "m-1"}
         try:
-            cid = httpx.post(f"{base}/v1/conversations", json={}).json()["id"]
+            key = {"Authorization": f"Bearer {create_key(env)}"}  # hm keys create
+            cid = httpx.post(f"{base}/v1/conversations", json={}, headers=key).json()["id"]
             outcome: dict[str, Any] = {}
 
             def first_attempt() -> None:
                 try:
-                    httpx.post(f"{base}/v1/conversations/{cid}/messages", json=body, timeout=60)
+                    httpx.post(
+                        f"{base}/v1/conversations/{cid}/messages",
+                        json=body,
+                        headers=key,
+                        timeout=60,
+                    )
                 except httpx.HTTPError as exc:
                     outcome["error"] = type(exc).__name__
 
@@ -93,10 +100,12 @@ async def test_kill_9_mid_turn_then_retry_is_answered_once(tmp_path: Path) -> No
             sender.join(timeout=60)
             assert "error" in outcome  # the client saw the connection die
             proc = _serve(env, port, log)
-            retry = httpx.post(f"{base}/v1/conversations/{cid}/messages", json=body, timeout=60)
+            retry = httpx.post(
+                f"{base}/v1/conversations/{cid}/messages", json=body, headers=key, timeout=60
+            )
             assert retry.status_code == 200, retry.text
             assert retry.json()["reply"].startswith(ANSWER[:10])
-            messages = httpx.get(f"{base}/v1/conversations/{cid}").json()["messages"]
+            messages = httpx.get(f"{base}/v1/conversations/{cid}", headers=key).json()["messages"]
             assert [m["role"] for m in messages] == ["patient", "assistant"]
             assert messages[0]["turn_status"] == "completed"
         finally:

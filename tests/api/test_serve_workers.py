@@ -15,6 +15,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.helpers.server import create_key
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -63,7 +65,8 @@ def test_two_workers_start_on_a_fresh_install(tmp_path: Path) -> None:
         output = (tmp_path / "serve.log").read_text()
         assert ready, f"not ready; exit={proc.poll()}\n{output[-3000:]}"
         assert "another ingest" not in output and "duplicate key" not in output
-        with httpx.Client(base_url=base, timeout=30) as client:
+        credential = {"Authorization": f"Bearer {create_key(env)}"}  # hm keys create
+        with httpx.Client(base_url=base, timeout=30, headers=credential) as client:
             health = client.get("/healthz")
             assert "server" not in health.headers
             started = time.perf_counter()
