@@ -15,6 +15,7 @@ it into the OpenAPI document (``x-hm-access``), which the isolation tests are ge
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
@@ -29,7 +30,10 @@ from api.services import principals as service
 from api.services.rate_limits import enforce_rate_limits
 from api.services.tenant_policies import tenant_quota
 from core import credentials
+from core.db.session import database_unreachable_errors
 from core.errors import Forbidden, Unauthorized
+
+log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "hm_session"
 CSRF_HEADER = "X-CSRF-Token"
@@ -42,9 +46,17 @@ _cookie = APIKeyCookie(
 
 
 async def get_session(c: ContainerDep) -> AsyncIterator[AsyncSession]:
-    """The request's database session: credentials and scoped rows are loaded in it."""
-    async with c.sessions() as session:
+    """The request's database session: credentials and scoped rows are loaded in it. It is
+    closed after the answer was sent: a connection lost meanwhile is logged, not raised (the
+    pool replaces it; the answer, a 503 ``database_unavailable`` included, stands)."""
+    session = c.sessions()
+    try:
         yield session
+    finally:
+        try:
+            await session.close()
+        except database_unreachable_errors() as exc:
+            log.warning("request session closed on a lost connection: %s", type(exc).__name__)
 
 
 SessionDep = Annotated[AsyncSession, Depends(get_session)]

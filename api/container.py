@@ -9,11 +9,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from agent.checkpoint import open_checkpointer
+from agent.checkpoint import EncryptedSerde, open_checkpointer
 from agent.graph import build_graph
 from agent.llm.base import ChatProvider, ReviewerProvider
 from agent.llm.factory import make_primary, make_reviewer
 from core.coordination import Coordinator, make_coordinator
+from core.crypto import configure as configure_encryption
 from core.db.session import make_engine, make_sessionmaker, upgrade_database_async
 from core.settings import Settings
 from knowledge.service import KnowledgeService
@@ -44,12 +45,14 @@ async def build_container(
     reviewer: ReviewerProvider | None = None,
 ) -> AsyncIterator[Container]:
     """Everything a turn needs; callers may pass their own providers (tests, evals)."""
+    configure_encryption([k.get_secret_value() for k in settings.encryption_keys])
     await upgrade_database_async(settings.resolved_database_url)
     engine = make_engine(settings.resolved_database_url)
     coordinator = make_coordinator(settings.redis_url, settings.redis_prefix)
     knowledge = KnowledgeService.from_settings(settings)
     try:
         async with open_checkpointer(settings.resolved_checkpoint_url) as saver:
+            saver.serde = EncryptedSerde(saver.serde)
             yield Container(
                 settings=settings,
                 engine=engine,

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.bounds import BoundedDate, BoundedDatetime, ShortText
 from tools.readings import Bilingual, PlausibilityResult
 from tools.readings.models import MealContext, ReadingKind, TimeZoneName
 from tools.tasks import MedicationReminder, PointsAward, StreakStatus, TaskDraft
@@ -20,8 +21,10 @@ class PatientProfile(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    conditions: list[str] = Field(
-        default_factory=list, description="e.g. diabetes, hypertension, heart_failure, copd"
+    conditions: list[ShortText] = Field(
+        default_factory=list,
+        max_length=50,
+        description="e.g. diabetes, hypertension, heart_failure, copd",
     )
     timezone: TimeZoneName = "Asia/Shanghai"
     region: str | None = Field(None, max_length=64, description="region code for referrals")
@@ -147,7 +150,7 @@ class CompletionCreate(BaseModel):
     client_completion_id: str = Field(
         min_length=1, max_length=128, description="the client's id; repeats are not counted twice"
     )
-    completed_at: datetime | None = Field(None, description="time-zone aware; default now")
+    completed_at: BoundedDatetime | None = Field(None, description="time-zone aware; default now")
 
 
 class CompletionPublic(BaseModel):
@@ -165,10 +168,12 @@ class CarePlanCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     template_id: str = Field(min_length=1, max_length=64)
-    start: date | None = Field(None, description="first local date; default today")
+    start: BoundedDate | None = Field(None, description="first local date; default today")
     timezone: str = Field("Asia/Shanghai", max_length=64)
     medications: list[MedicationReminder] = Field(
-        default_factory=list, description="medicine names and times as prescribed; never a dose"
+        default_factory=list,
+        max_length=10,
+        description="medicine names and times as prescribed; never a dose",
     )
 
 

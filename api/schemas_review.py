@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from api.schemas import MessagePublic
 from core.schemas import ReviewReason, TurnResult
+from guardrails.reason_codes import ReasonCode, overridable
 
 ReviewStatus = Literal["pending", "approved", "edited", "rejected"]
 RootCause = Literal["technical", "rule", "data"]
@@ -35,15 +36,33 @@ class ManagerBody(BaseModel):
     )
 
 
-class ReviewApprove(ManagerBody):
-    """Send the held draft as it is."""
+Override = Annotated[
+    ReasonCode,
+    WithJsonSchema({"type": "string", "enum": [c.value for c in ReasonCode if overridable(c)]}),
+]
+"""A reason code a manager may override (the schema lists only those; the service refuses the
+others with ``override_not_allowed``)."""
 
 
-class ReviewEdit(ManagerBody):
-    reply: Reply = Field(description="The reply to send instead.")
+class ReleaseBody(ManagerBody):
+    override: list[Override] = Field(
+        default_factory=list,
+        max_length=len(ReasonCode),
+        description="Reason codes of the output checks the manager explicitly releases the "
+        "reply despite (audited). DOSING, PRESCRIPTION and CONTROLLED_DRUG can never be "
+        "overridden.",
+    )
 
 
-class ReviewReject(ManagerBody):
+class ReviewApprove(ReleaseBody):
+    """Send the held draft as it is (it must pass the output checks)."""
+
+
+class ReviewEdit(ReleaseBody):
+    reply: Reply = Field(description="The reply to send instead (it must pass the checks).")
+
+
+class ReviewReject(ReleaseBody):
     reply: Reply | None = Field(
         None,
         description="What to tell the patient instead; absent: a standard note that the "

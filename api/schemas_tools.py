@@ -6,10 +6,16 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.bounds import ShortText
 from tools.finance import PaymentPlanResult
 from tools.finance.schemas import PaymentPlanRequest
 from tools.insurance import QuoteRequest, QuoteResult
 from tools.referrals import ReferralPlan, ReferralRequest, ReferralStatus
+from tools.triage import TriageRequest
+from tools.triage.models import Vitals
+
+MAX_TRIAGE_CHARS = 2000
+"""Longest complaint the triage endpoint takes (the engine is not linear in the length)."""
 
 PatientId = Field(None, min_length=1, max_length=32, description="a patient of the caller's tenant")
 
@@ -42,6 +48,43 @@ class InsuranceQuotePublic(QuoteResult):
     id: str
     patient_id: str | None
     created_at: datetime
+
+
+class VitalsIn(Vitals):
+    """Vitals as the HTTP boundary takes them: finite and physically bounded."""
+
+    sbp: float | None = Field(None, le=1000, allow_inf_nan=False, description="systolic, mmHg")
+    dbp: float | None = Field(None, le=1000, allow_inf_nan=False, description="diastolic, mmHg")
+    glucose_mmol: float | None = Field(
+        None, le=1000, allow_inf_nan=False, description="blood glucose, mmol/L"
+    )
+    temperature_c: float | None = Field(
+        None, le=100, allow_inf_nan=False, description="body temperature, °C"
+    )
+    spo2: float | None = Field(None, le=100, allow_inf_nan=False, description="oxygen saturation")
+    heart_rate: float | None = Field(
+        None, le=1000, allow_inf_nan=False, description="beats per minute"
+    )
+
+
+class TriageCreate(TriageRequest):
+    """The triage tool's request, bounded at the boundary."""
+
+    text: str = Field(
+        max_length=MAX_TRIAGE_CHARS,
+        description="the complaint in the patient's or clinician's own words",
+    )
+    age: float | None = Field(None, ge=-1000, le=1000, allow_inf_nan=False, description="years")
+    age_months: float | None = Field(
+        None, ge=-12000, le=12000, allow_inf_nan=False, description="age in months (infants)"
+    )
+    pregnant_weeks: float | None = Field(
+        None, ge=-1000, le=1000, allow_inf_nan=False, description="weeks of pregnancy"
+    )
+    conditions: list[ShortText] = Field(
+        default_factory=list, max_length=50, description="known conditions"
+    )
+    vitals: VitalsIn | None = None
 
 
 class ReferralCreate(ReferralRequest):

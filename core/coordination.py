@@ -2,34 +2,51 @@
 
 Backed by Redis when ``HM_REDIS_URL`` is set (several API workers share it); otherwise by a
 single-process in-memory fallback with the same interface.
+
+When Redis cannot be reached, locks and rate limits raise ``DependencyUnavailable`` (a 503 with
+``Retry-After``; callers decide how to degrade: an emergency turn still goes out), live events
+are best-effort (``publish`` returns False, durable records stay in the database), and a lock
+that cannot be released is left to expire by its TTL.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import time
 import uuid
 from collections import defaultdict, deque
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any, Protocol
 
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
-from core.errors import Conflict, DependencyUnavailable
+from core.errors import DependencyUnavailable
+from core.locks import Lease, busy, redis_turn_lock
 
-_RELEASE = """
-if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
-return 0
-"""
+log = logging.getLogger(__name__)
+_UNREACHABLE = (OSError, RedisError)
+
+
+def unavailable(exc: BaseException) -> DependencyUnavailable:
+    return DependencyUnavailable(
+        f"coordination service (Redis) unreachable: {type(exc).__name__}",
+        message_zh="服务暂时不可用，请稍后重试",
+        code="coordination_unavailable",
+        details={"dependency": "redis"},
+    )
 
 
 class Coordinator(Protocol):
-    def turn_lock(self, key: str, ttl_s: float, wait_s: float) -> Any: ...
+    def turn_lock(
+        self, key: str, ttl_s: float, wait_s: float
+    ) -> AbstractAsyncContextManager[Lease]: ...
     async def hit_rate_limit(self, key: str, limit: int, window_s: int) -> bool: ...
     async def sliding_window(self, key: str, limit: int, window_s: float) -> float | None: ...
-    async def publish(self, channel: str, event: dict[str, Any]) -> None: ...
+    async def publish(self, channel: str, event: dict[str, Any]) -> bool: ...
     def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]: ...
     async def ping(self) -> bool: ...
     async def close(self) -> None: ...
@@ -59,33 +76,31 @@ class RedisCoordinator:
         return f"{self.prefix}{key}"
 
     @asynccontextmanager
-    async def turn_lock(self, key: str, ttl_s: float, wait_s: float) -> AsyncIterator[None]:
-        token = uuid.uuid4().hex
-        name = self._k(f"lock:{key}")
-        deadline = time.monotonic() + wait_s
+    async def turn_lock(self, key: str, ttl_s: float, wait_s: float) -> AsyncIterator[Lease]:
+        """A renewed lease with a fencing token (``core.locks``)."""
+        lock = redis_turn_lock(self.client, self._k(f"lock:{key}"), ttl_s, wait_s)
         try:
-            while not await self.client.set(name, token, nx=True, px=int(ttl_s * 1000)):
-                if time.monotonic() >= deadline:
-                    raise Conflict(
-                        "another turn of this conversation is still running",
-                        message_zh="该对话的上一条消息仍在处理中，请稍候",
-                        code="turn_in_progress",
-                    )
-                await asyncio.sleep(0.05)
-        except OSError as exc:
-            raise DependencyUnavailable(f"Redis unreachable: {exc}") from exc
+            lease = await lock.__aenter__()
+        except _UNREACHABLE as exc:
+            raise unavailable(exc) from exc
         try:
-            yield
-        finally:
-            await self.client.eval(_RELEASE, 1, name, token)
+            yield lease
+        except BaseException as exc:
+            if not await lock.__aexit__(type(exc), exc, exc.__traceback__):
+                raise
+        else:
+            await lock.__aexit__(None, None, None)
 
     async def hit_rate_limit(self, key: str, limit: int, window_s: int) -> bool:
         """Count one hit; True when the key is over its limit in the current window."""
         name = self._k(f"rate:{key}:{int(time.time() // window_s)}")
-        async with self.client.pipeline(transaction=True) as pipe:
-            pipe.incr(name)
-            pipe.expire(name, window_s + 1)
-            count, _ = await pipe.execute()
+        try:
+            async with self.client.pipeline(transaction=True) as pipe:
+                pipe.incr(name)
+                pipe.expire(name, window_s + 1)
+                count, _ = await pipe.execute()
+        except _UNREACHABLE as exc:
+            raise unavailable(exc) from exc
         return int(count) > limit
 
     async def sliding_window(self, key: str, limit: int, window_s: float) -> float | None:
@@ -95,13 +110,21 @@ class RedisCoordinator:
             wait = await self.client.eval(
                 _SLIDING_WINDOW, 1, self._k(f"window:{key}"), limit, window_s, uuid.uuid4().hex
             )
-        except OSError as exc:
-            raise DependencyUnavailable(f"Redis unreachable: {exc}") from exc
+        except _UNREACHABLE as exc:
+            raise unavailable(exc) from exc
         seconds = float(wait)
         return None if seconds < 0 else max(seconds, 0.001)
 
-    async def publish(self, channel: str, event: dict[str, Any]) -> None:
-        await self.client.publish(self._k(f"events:{channel}"), json.dumps(event, default=str))
+    async def publish(self, channel: str, event: dict[str, Any]) -> bool:
+        """Best-effort live event: False (logged) when Redis cannot be reached."""
+        try:
+            await self.client.publish(self._k(f"events:{channel}"), json.dumps(event, default=str))
+        except _UNREACHABLE:
+            log.warning(
+                "live event %s on %s not published: Redis unreachable", event.get("kind"), channel
+            )
+            return False
+        return True
 
     async def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]:
         pubsub = self.client.pubsub()
@@ -116,7 +139,7 @@ class RedisCoordinator:
     async def ping(self) -> bool:
         try:
             return bool(await self.client.ping())
-        except OSError:
+        except _UNREACHABLE:
             return False
 
     async def close(self) -> None:
@@ -130,21 +153,19 @@ class InMemoryCoordinator:
         self._locks: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
         self._counts: dict[str, int] = defaultdict(int)
         self._windows: dict[str, deque[float]] = defaultdict(deque)
+        self._fences: dict[str, int] = defaultdict(int)
         self._queues: dict[str, list[asyncio.Queue[dict[str, Any]]]] = defaultdict(list)
 
     @asynccontextmanager
-    async def turn_lock(self, key: str, ttl_s: float, wait_s: float) -> AsyncIterator[None]:
+    async def turn_lock(self, key: str, ttl_s: float, wait_s: float) -> AsyncIterator[Lease]:
         lock = self._locks[key]
         try:
             await asyncio.wait_for(lock.acquire(), timeout=wait_s)
         except TimeoutError:
-            raise Conflict(
-                "another turn of this conversation is still running",
-                message_zh="该对话的上一条消息仍在处理中，请稍候",
-                code="turn_in_progress",
-            ) from None
+            raise busy() from None
+        self._fences[key] += 1
         try:
-            yield
+            yield Lease(key=key, token=self._fences[key])
         finally:
             lock.release()
 
@@ -163,9 +184,10 @@ class InMemoryCoordinator:
         hits.append(now)
         return None
 
-    async def publish(self, channel: str, event: dict[str, Any]) -> None:
+    async def publish(self, channel: str, event: dict[str, Any]) -> bool:
         for queue in list(self._queues[channel]):
             queue.put_nowait(event)
+        return True
 
     async def subscribe(self, channel: str) -> AsyncIterator[dict[str, Any]]:
         queue: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
@@ -186,4 +208,5 @@ class InMemoryCoordinator:
 def make_coordinator(redis_url: str | None, prefix: str) -> Coordinator:
     if not redis_url:
         return InMemoryCoordinator()
-    return RedisCoordinator(Redis.from_url(redis_url, decode_responses=True), prefix)
+    client = Redis.from_url(redis_url, decode_responses=True, socket_connect_timeout=2.0)
+    return RedisCoordinator(client, prefix)

@@ -17,6 +17,8 @@ class ServiceError(Exception):
 
     code: ClassVar[str] = "service_error"
     http_status: ClassVar[int] = 500
+    retry_after_s: ClassVar[int | None] = None
+    """Seconds after which the same request may succeed (the ``Retry-After`` header)."""
 
     def __init__(
         self,
@@ -90,6 +92,7 @@ class Unauthorized(ServiceError):
 class RateLimited(ServiceError):
     code = "rate_limited"
     http_status = 429
+    retry_after_s = 60
 
 
 class ProviderUnavailable(ServiceError):
@@ -97,6 +100,7 @@ class ProviderUnavailable(ServiceError):
 
     code = "provider_unavailable"
     http_status = 503
+    retry_after_s = 10
 
 
 class DependencyUnavailable(ServiceError):
@@ -104,6 +108,7 @@ class DependencyUnavailable(ServiceError):
 
     code = "dependency_unavailable"
     http_status = 503
+    retry_after_s = 5
 
 
 class KnowledgeBaseError(ServiceError):

@@ -73,7 +73,27 @@ class Settings(BaseSettings):
     port: int = Field(8000, ge=1, le=65535, description="hm serve port.")
     max_message_chars: int = Field(4000, ge=100, description="Longest accepted patient message.")
     rate_limit_per_minute: int = Field(30, ge=1, description="Messages per conversation/minute.")
-    turn_lock_timeout_s: float = Field(60.0, gt=0, description="Per-conversation turn lock TTL.")
+    turn_lock_timeout_s: float = Field(
+        60.0,
+        gt=0,
+        description="Per-conversation turn lock TTL (renewed while a turn runs) and how long a "
+        "turn waits for the previous one.",
+    )
+    encryption_keys: list[SecretStr] = Field(
+        default_factory=list,
+        description='Fernet keys, as JSON ["new", "old"]: the first encrypts messages and '
+        "checkpoints at rest, all decrypt (rotation). Empty: stored in clear.",
+    )
+    cors_allowed_origins: list[str] = Field(
+        default_factory=list,
+        description='Origins allowed by CORS, as JSON: ["https://app.example.com"]. Empty: none.',
+    )
+    hsts: bool = Field(
+        False, description="Send Strict-Transport-Security (also sent on https requests)."
+    )
+    turn_timeout_s: float = Field(
+        50.0, gt=0, description="Longest a turn may run; then 503 turn_timeout, nothing stored."
+    )
     key_rate_limit_per_minute: int = Field(
         600, ge=1, description="Requests per API key per minute (sliding window)."
     )

@@ -80,8 +80,16 @@ def detect_pii(text: str) -> list[PiiSpan]:
     taken: list[tuple[int, int]] = []
     spans: list[PiiSpan] = []
     for kind, start, end in _candidates(text, folded):
-        if any(start < t_end and t_start < end for t_start, t_end in taken):
+        overlapping = [i for i, (t0, t1) in enumerate(taken) if start < t1 and t0 < end]
+        # A later candidate wins only when it strictly contains what it overlaps (a spaced
+        # card number is not a landline inside it plus four raw digits).
+        if overlapping and not all(
+            start <= taken[i][0] and taken[i][1] <= end and end - start > taken[i][1] - taken[i][0]
+            for i in overlapping
+        ):
             continue
+        for i in reversed(overlapping):
+            del taken[i], spans[i]
         taken.append((start, end))
         spans.append(PiiSpan(kind=PiiKind(kind), start=start, end=end, value=text[start:end]))
     return sorted(spans, key=lambda span: span.start)

@@ -43,6 +43,8 @@ class ReasonCode(StrEnum):
 class SeverityTable(BaseModel):
     version: int
     severities: dict[ReasonCode, Severity]
+    never_overridable: frozenset[ReasonCode] = frozenset()
+    """Codes no manager may override when releasing a reply (dose, prescription rules)."""
 
     @model_validator(mode="after")
     def _every_code_has_a_severity(self) -> SeverityTable:
@@ -60,6 +62,12 @@ def severity_table() -> SeverityTable:
 def severity_of(code: ReasonCode) -> Severity:
     """``hold`` (a human must approve) or ``revise`` (send back to the agent)."""
     return severity_table().severities[code]
+
+
+def overridable(code: ReasonCode) -> bool:
+    """May a health manager explicitly release a reply despite ``code``? Never for doses or
+    prescriptions."""
+    return code not in severity_table().never_overridable
 
 
 def verdict_for(codes: list[ReasonCode]) -> Literal["approve", "revise", "hold"]:

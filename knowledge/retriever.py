@@ -55,6 +55,10 @@ __all__ = [
 ]
 
 
+MAX_EMBED_CHARS = 128
+"""Characters of a query the dense encoder sees."""
+
+
 class Retriever:
     def __init__(
         self,
@@ -104,7 +108,10 @@ class Retriever:
 
     def _embed_uncached(self, text: str) -> npt.NDArray[np.float32]:
         assert self.embedder is not None
-        return np.asarray(self.embedder.embed_query(text), dtype=np.float32)
+        # The encoder's cost grows faster than linearly with the text; a question's meaning is
+        # in its first few hundred characters (BM25 still sees the whole query).
+        head = text[:MAX_EMBED_CHARS]
+        return np.asarray(self.embedder.embed_query(head), dtype=np.float32)
 
     def _mask(
         self,

@@ -171,6 +171,10 @@ class OpenAIChatProvider:
             )
             for i, c in sorted(calls.items())
         ]
+        if not text.strip() and not tool_calls:
+            # a body that was not a completion (malformed, no choices): a failure, never an
+            # empty reply to the patient
+            raise ValueError("the endpoint returned no content and no tool call")
         refs = sorted({int(n) for n in _CITE.findall(text)})
         return ChatResponse(
             content=text,

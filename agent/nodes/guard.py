@@ -9,6 +9,7 @@ emergency hidden in such a message still escalates.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any, Literal
@@ -31,13 +32,17 @@ log = logging.getLogger(__name__)
 
 async def guard_input(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     language = state.get("language", "zh")
-    screen = screen_input(
+    # the guards are CPU work that grows with the message: off the event loop
+    screen = await asyncio.to_thread(
+        screen_input,
         state["user_text"],
         language,
         runtime.context.tool_context.red_flags,
         safety_question_asked=bool(state.get("safety_question_asked")),
     )
-    text, neutralised = neutralise_instructions(screen.redacted_text, language)
+    text, neutralised = await asyncio.to_thread(
+        neutralise_instructions, screen.redacted_text, language
+    )
     update: dict[str, Any] = {
         "redacted_text": text,
         "pii_kinds": screen.pii_kinds,

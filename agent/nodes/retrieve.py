@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from langgraph.runtime import Runtime
@@ -17,12 +18,15 @@ async def retrieve_evidence(state: AgentState, runtime: Runtime[AgentContext]) -
     query = _retrieval_query(state.get("redacted_text") or state["user_text"])
     # Clinician references (scoring charts such as NEWS2) back the tools and the triage rules;
     # they are not what a patient's question is answered from.
-    result = ctx.retriever.search(
-        query, k=ctx.retrieval_k, language=language, exclude_audience=CLINICIAN
+    search = ctx.retriever.search  # embedding + ranking: CPU work, off the event loop
+    result = await asyncio.to_thread(
+        search, query, k=ctx.retrieval_k, language=language, exclude_audience=CLINICIAN
     )
     if result.abstained and language == "en":
         # English versions cover the core documents only; fall back to the whole corpus.
-        result = ctx.retriever.search(query, k=ctx.retrieval_k, exclude_audience=CLINICIAN)
+        result = await asyncio.to_thread(
+            search, query, k=ctx.retrieval_k, exclude_audience=CLINICIAN
+        )
     evidence: list[dict[str, Any]] = []
     for passage in result.passages:
         if not passage_is_safe(passage.text):

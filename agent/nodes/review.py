@@ -9,6 +9,7 @@ and ``hold`` is handed to ``record_review`` for the learning loop.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -41,8 +42,11 @@ async def review_draft(state: AgentState, runtime: Runtime[AgentContext]) -> dic
     tool_results = [c.get("result", {}) for c in state.get("tool_calls", [])]
     if state.get("urgent_triage"):
         tool_results.append(state["urgent_triage"])
-    findings = deterministic_findings(
-        {**state, "draft": draft, "cards": cards}, evidence, ctx.tenant_policy
+    findings = await asyncio.to_thread(  # CPU work (numbers, phrases): off the event loop
+        deterministic_findings,
+        {**state, "draft": draft, "cards": cards},
+        evidence,
+        ctx.tenant_policy,
     )
     outcome: ReviewOutcome | None = None
     if not state.get("fallback"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any
@@ -30,7 +31,9 @@ async def run_tools(state: AgentState, runtime: Runtime[AgentContext]) -> dict[s
             if ctx.enabled_tools is not None and call.name not in ctx.enabled_tools:
                 raise ServiceError(f"tool {call.name} is not enabled", code="tool_disabled")
             spec = ctx.tools.get(call.name)
-            output = spec.call(call.arguments, tool_ctx).model_dump(mode="json")
+            # a tool is CPU work (schedules, IRR, triage): off the event loop
+            result = await asyncio.to_thread(spec.call, call.arguments, tool_ctx)
+            output = result.model_dump(mode="json")
             if spec.card_type:
                 cards.append({"type": spec.card_type, "title": spec.name, "data": output})
         except ServiceError as exc:

@@ -28,7 +28,7 @@ async def read_readiness(c: ContainerDep) -> JSONResponse:
         checks["database"] = "ok"
     except Exception as exc:  # readiness reports, it does not raise
         checks["database"] = f"error: {type(exc).__name__}"
-    checks["coordination"] = "ok" if await c.coordinator.ping() else "error"
+    checks["coordination"] = "ok" if await c.coordinator.ping() else "error: redis unreachable"
     checks["knowledge"] = "ok" if c.knowledge.is_ready() else "error: no index"
     ready = all(v == "ok" for v in checks.values())
     return JSONResponse(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from fastapi import APIRouter, Query
@@ -18,13 +19,15 @@ router = APIRouter(prefix="/v1/knowledge", tags=["knowledge"])
 async def search_knowledge(
     c: ContainerDep,
     caller: KnowledgeReader,
-    q: str = Query(..., description="The question, as a patient would write it."),
+    q: str = Query(
+        ..., min_length=1, max_length=2000, description="The question, as a patient would write it."
+    ),
     k: int = Query(5, ge=1, le=20),
     language: str | None = Query(None, pattern="^(zh|en)$"),
     topic: str | None = Query(None, max_length=40),
 ) -> dict[str, Any]:
-    result = c.knowledge.retriever().search(
-        q, k, language=language, topics=[topic] if topic else None
+    result = await asyncio.to_thread(  # embedding + ranking is CPU work: off the event loop
+        c.knowledge.retriever().search, q, k, language=language, topics=[topic] if topic else None
     )
     return result.model_dump(mode="json")
 

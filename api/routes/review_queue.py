@@ -43,7 +43,9 @@ async def approve_review_item(
     c: ContainerDep, caller: ManagerOnly, item_id: str, body: ReviewApprove
 ) -> ReviewDecisionPublic:
     decision = ManagerDecision(action="approve", manager=caller.subject)
-    return await review_queue.decide_review_item(c, caller.tenant_id, item_id, decision)
+    return await review_queue.decide_review_item(
+        c, caller.tenant_id, item_id, decision, body.override
+    )
 
 
 @router.post("/{item_id}/edit")
@@ -51,7 +53,9 @@ async def edit_review_item(
     c: ContainerDep, caller: ManagerOnly, item_id: str, body: ReviewEdit
 ) -> ReviewDecisionPublic:
     decision = ManagerDecision(action="edit", reply=body.reply, manager=caller.subject)
-    return await review_queue.decide_review_item(c, caller.tenant_id, item_id, decision)
+    return await review_queue.decide_review_item(
+        c, caller.tenant_id, item_id, decision, body.override
+    )
 
 
 @router.post("/{item_id}/reject")
@@ -59,7 +63,9 @@ async def reject_review_item(
     c: ContainerDep, caller: ManagerOnly, item_id: str, body: ReviewReject
 ) -> ReviewDecisionPublic:
     decision = ManagerDecision(action="reject", reply=body.reply, manager=caller.subject)
-    return await review_queue.decide_review_item(c, caller.tenant_id, item_id, decision)
+    return await review_queue.decide_review_item(
+        c, caller.tenant_id, item_id, decision, body.override
+    )
 
 
 @router.post("/{item_id}/label")

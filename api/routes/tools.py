@@ -10,10 +10,11 @@ from api.schemas_tools import (
     InsuranceQuotePublic,
     PaymentPlanCreate,
     PaymentPlanPublic,
+    TriageCreate,
 )
 from api.services import money
 from api.services.referrals import run_triage
-from tools.triage import TriageRequest, TriageResult
+from tools.triage import TriageResult
 
 router = APIRouter(prefix="/v1/tools", tags=["tools"])
 
@@ -33,5 +34,5 @@ async def create_insurance_quote(
 
 
 @router.post("/triage")
-async def triage_symptoms(c: ContainerDep, caller: ToolCaller, body: TriageRequest) -> TriageResult:
+async def triage_symptoms(c: ContainerDep, caller: ToolCaller, body: TriageCreate) -> TriageResult:
     return await run_triage(c, caller.tenant_id, body)

@@ -149,16 +149,25 @@ def alert_event(outcome: AlertOutcome) -> dict[str, Any]:
     }
 
 
-async def publish_alerts(c: Container, tenant_id: str, outcomes: Sequence[AlertOutcome]) -> None:
-    """Publish new and escalated alerts; call after the transaction committed."""
+async def publish_alerts(
+    c: Container, tenant_id: str, outcomes: Sequence[AlertOutcome]
+) -> set[str]:
+    """Publish new and escalated alerts; call after the transaction committed. The ids of the
+    alerts that reached the live channel (best-effort: the alert rows are what is durable)."""
+    delivered: set[str] = set()
     for outcome in outcomes:
-        if outcome.notify:
-            await c.coordinator.publish(f"tenant:{tenant_id}", alert_event(outcome))
+        if outcome.notify and await c.coordinator.publish(
+            f"tenant:{tenant_id}", alert_event(outcome)
+        ):
+            delivered.add(outcome.record.id)
+    return delivered
 
 
-def changes(outcomes: Sequence[AlertOutcome]) -> list[AlertChange]:
+def changes(outcomes: Sequence[AlertOutcome], delivered: set[str]) -> list[AlertChange]:
     return [
-        AlertChange(alert=alert_public(o.record), change=o.change, notified=o.notify)
+        AlertChange(
+            alert=alert_public(o.record), change=o.change, notified=o.record.id in delivered
+        )
         for o in outcomes
     ]
 

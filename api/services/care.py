@@ -3,6 +3,7 @@ into stored tasks for one patient, all in one transaction with their reminders."
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,8 +38,8 @@ async def create_care_plan(
     profile = PlanProfile(patient_id=scope.patient_id, medications=body.medications)
     start = body.start or _today_in(body.timezone, now)
     drafts = instantiate_plan(body.template_id, start, body.timezone, profile)
-    for draft in drafts:
-        validate_schedule(draft.schedule, now)  # a plan starting long ago may have no occurrence
+    for draft in drafts:  # a plan starting long ago may have no occurrence
+        await asyncio.to_thread(validate_schedule, draft.schedule, now)
     template = get_template(body.template_id)
     plan = CarePlanRecord(
         id=new_id(),
@@ -51,6 +52,8 @@ async def create_care_plan(
         created_at=now,
     )
     tasks = [new_task(scope, draft, care_plan_id=plan.id) for draft in drafts]
+    # the public shape is computed before anything is stored (all-or-nothing), off the loop
+    public = await asyncio.to_thread(lambda: [task_public(t, [], 0, now) for t in tasks])
     async with c.sessions() as session:
         session.add(plan)
         await session.flush()
@@ -73,7 +76,12 @@ async def create_care_plan(
         care_team=list(template.care_team),
         start=start,
         timezone=body.timezone,
-        tasks=[task_public(t, [], total, now) for t in tasks],
+        tasks=[
+            p.model_copy(
+                update={"points_total": total, "reminders_scheduled": t.reminders_scheduled}
+            )
+            for p, t in zip(public, tasks, strict=True)
+        ],
         reminders_scheduled=scheduled,
         created_at=plan.created_at,
     )

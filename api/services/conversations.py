@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,8 +34,17 @@ from api.services.tenant_policies import load_policy
 from api.services.turn_results import persist_turn, turn_result_from_state
 from api.tenancy import require_patient, visible_to_caller
 from core.db.models import Conversation, Message, Patient
-from core.errors import NotFound, RateLimited, ValidationFailed
+from core.errors import (
+    DependencyUnavailable,
+    NotFound,
+    ProviderUnavailable,
+    RateLimited,
+    ValidationFailed,
+)
+from core.locks import Lease
 from core.schemas import TurnResult
+from core.text import detect_language
+from guardrails.input_guard import screen_input
 from tools.registry import ToolContext
 
 log = logging.getLogger(__name__)
@@ -139,13 +150,25 @@ async def post_message(
             done = await _finished_turn(session, conversation_id, body.client_message_id)
             if done is not None:
                 return done
-    if await c.coordinator.hit_rate_limit(
-        f"conv:{conversation_id}", c.settings.rate_limit_per_minute, 60
-    ):
+    degraded = False
+    try:
+        limited = await c.coordinator.hit_rate_limit(
+            f"conv:{conversation_id}", c.settings.rate_limit_per_minute, 60
+        )
+    except DependencyUnavailable as exc:
+        limited, degraded = False, await _only_an_emergency_goes_ahead(c, exc, body.content)
+    if limited:
         raise RateLimited("too many messages, wait a minute", message_zh="消息太频繁，请稍后再试")
-    async with c.coordinator.turn_lock(
-        f"conv:{conversation_id}", c.settings.turn_lock_timeout_s, c.settings.turn_lock_timeout_s
-    ):
+    async with AsyncExitStack() as stack:
+        lease: Lease | None = None
+        if not degraded:
+            lock_s = c.settings.turn_lock_timeout_s
+            try:
+                lease = await stack.enter_async_context(
+                    c.coordinator.turn_lock(f"conv:{conversation_id}", lock_s, lock_s)
+                )
+            except DependencyUnavailable as exc:
+                await _only_an_emergency_goes_ahead(c, exc, body.content)
         async with c.sessions() as session:
             if body.client_message_id:
                 done = await _finished_turn(session, conversation_id, body.client_message_id)
@@ -155,7 +178,20 @@ async def post_message(
         human = await answer_while_taken_over(c, conversation_id, message.id)
         if human is not None:
             return human
-        return await _run_turn(c, conversation, patient, message, on_progress)
+        return await _run_turn(c, conversation, patient, message, on_progress, lease)
+
+
+async def _only_an_emergency_goes_ahead(
+    c: Container, exc: DependencyUnavailable, text: str
+) -> bool:
+    """Coordination (Redis) is down: an emergency turn still runs (unlocked, so the 120
+    instruction goes out); any other turn is refused with ``exc`` (503, Retry-After) before
+    its message is stored, so the client may simply send it again."""
+    screen = await asyncio.to_thread(screen_input, text, detect_language(text), c.red_flags.vote)
+    if not screen.safety.escalated:
+        raise exc
+    log.warning("coordination unavailable: emergency turn runs without the turn lock")
+    return True
 
 
 async def _run_turn(
@@ -164,6 +200,7 @@ async def _run_turn(
     patient: Patient,
     message: Message,
     on_progress: ProgressSink | None,
+    lease: Lease | None = None,
 ) -> TurnResult:
     started = time.perf_counter()
 
@@ -194,13 +231,47 @@ async def _run_turn(
     config = thread_config(conversation.id)
     turn_input = {"user_text": message.content, "message_id": message.id}
     # One checkpoint per turn (not per node): a turn that crashes midway is simply run again,
-    # because its patient message has no result yet.
-    async for update in c.graph.astream(
-        turn_input, config=config, context=context, stream_mode="updates", durability="exit"
-    ):
-        for node in update:
-            if on_progress is not None and not node.startswith("__"):
-                await on_progress("progress", {"node": node})
+    # because its patient message has no result yet. A crash *after* the graph's checkpoint
+    # but before the reply was stored must not run the graph again: that would append the
+    # question to the agent's memory a second time. Then only the storing is redone.
+    if await _graph_already_ran(c, config, message.id):
+        log.info("turn of message %s was checkpointed before a crash; storing it", message.id)
+        return await _finish_turn(c, conversation, message, started, recorder, emit, lease)
+    try:
+        async with asyncio.timeout(c.settings.turn_timeout_s):
+            async for update in c.graph.astream(
+                turn_input,
+                config=config,
+                context=context,
+                stream_mode="updates",
+                durability="exit",
+            ):
+                for node in update:
+                    if on_progress is not None and not node.startswith("__"):
+                        await on_progress("progress", {"node": node})
+    except TimeoutError:
+        await _mark_failed(c, message.id)
+        raise turn_timed_out(c.settings.turn_timeout_s) from None  # fmt: skip
+    return await _finish_turn(c, conversation, message, started, recorder, emit, lease)
+
+
+async def _graph_already_ran(c: Container, config: dict[str, Any], message_id: str) -> bool:
+    """The thread's last checkpoint is this message's finished (or held) turn."""
+    snapshot = await c.graph.aget_state(config)
+    return bool(snapshot.values) and snapshot.values.get("message_id") == message_id
+
+
+async def _finish_turn(
+    c: Container,
+    conversation: Conversation,
+    message: Message,
+    started: float,
+    recorder: ReviewRecorder,
+    emit: Callable[[str, dict[str, Any]], Awaitable[None]],
+    lease: Lease | None,
+) -> TurnResult:
+    """Store the checkpointed turn's reply, tool calls and alerts; publish the events."""
+    config = thread_config(conversation.id)
     snapshot = await c.graph.aget_state(config)
     result = turn_result_from_state(
         snapshot.values,
@@ -209,6 +280,8 @@ async def _run_turn(
         client_message_id=message.client_message_id,
         latency_ms=(time.perf_counter() - started) * 1000,
     )
+    if lease is not None:
+        lease.require_held()  # fencing: a turn that lost its lock stores nothing
     async with c.sessions() as session:
         final = None if result.status == "held" else result.reply
         add_review_events(session, conversation, recorder.records, final_reply=final)
@@ -225,6 +298,23 @@ async def _run_turn(
         },
     )
     return result
+
+
+def turn_timed_out(limit_s: float) -> ProviderUnavailable:
+    return ProviderUnavailable(
+        f"the turn took longer than {limit_s:g} s and was stopped; send the message again",
+        message_zh="本次回复处理超时，已停止，请重新发送",
+        code="turn_timeout",
+    )
+
+
+async def _mark_failed(c: Container, message_id: str) -> None:
+    """The patient message of a stopped turn: no reply, retriable with its client id."""
+    async with c.sessions() as session:
+        row = await session.get(Message, message_id)
+        if row is not None and row.result is None:
+            row.turn_status = "failed"
+            await session.commit()
 
 
 async def _finished_turn(

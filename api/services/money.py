@@ -5,6 +5,7 @@ The tool runs before anything is added to the session, so a refused request stor
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -86,7 +87,7 @@ async def create_payment_plan(
             await require_patient(session, tenant_id, body.patient_id)
         request = PaymentPlanRequest.model_validate(body.model_dump(exclude={"patient_id"}))
         ctx = ToolContext(tenant_id=tenant_id, patient_id=body.patient_id, language=language)
-        result = payment_plans(request, ctx)
+        result = await asyncio.to_thread(payment_plans, request, ctx)  # CPU: off the loop
         record = store_payment_plan(
             session,
             tenant_id=tenant_id,
@@ -131,7 +132,7 @@ async def create_insurance_quote(
             language=language,
             consented_purposes=purposes,
         )
-        result = quote_insurance(request, ctx)
+        result = await asyncio.to_thread(quote_insurance, request, ctx)
         record = store_quote(
             session,
             tenant_id=tenant_id,

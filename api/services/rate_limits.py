@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import math
 
 from api.container import Container
 from api.principals import Principal
-from core.errors import RateLimited
+from core.errors import DependencyUnavailable, RateLimited
+
+log = logging.getLogger(__name__)
 
 WINDOW_S = 60.0
 
@@ -25,7 +28,15 @@ async def enforce_rate_limits(
     c: Container, principal: Principal, tenant_quota: int | None = None
 ) -> None:
     """Count this request against the caller's key (if a key) and its tenant (its policy's
-    quota, else the default)."""
+    quota, else the default). Redis unreachable: the request is not counted (quotas are not a
+    reason to refuse an emergency turn or a reading; each service decides how to degrade)."""
+    try:
+        await _count_request(c, principal, tenant_quota)
+    except DependencyUnavailable:
+        log.warning("request limits not counted for %s: Redis unreachable", principal.tenant_id)
+
+
+async def _count_request(c: Container, principal: Principal, tenant_quota: int | None) -> None:
     settings = c.settings
     if principal.role == "key":
         wait = await c.coordinator.sliding_window(
@@ -46,8 +57,14 @@ LOGIN_ATTEMPTS_PER_MINUTE = 10
 
 
 async def enforce_login_limit(c: Container, username: str, client: str) -> None:
-    """Sign-in attempts per account and per client address: password guessing is slowed."""
+    """Sign-in attempts per account and per client address: password guessing is slowed.
+    Redis unreachable: not counted (a manager must still sign in to see alerts; the password
+    hash stays slow)."""
     for scope, key in (("account", f"login:user:{username}"), ("client", f"login:ip:{client}")):
-        wait = await c.coordinator.sliding_window(key, LOGIN_ATTEMPTS_PER_MINUTE, WINDOW_S)
+        try:
+            wait = await c.coordinator.sliding_window(key, LOGIN_ATTEMPTS_PER_MINUTE, WINDOW_S)
+        except DependencyUnavailable:
+            log.warning("sign-in attempts not counted: Redis unreachable")
+            return
         if wait is not None:
             raise rate_limited(wait, scope)

@@ -167,7 +167,7 @@ async def record_reading(c: Container, scope: PatientScope, body: ReadingIn) -> 
             session, scope.tenant_id, scope.patient_id, outcomes
         )
         await session.commit()
-    await publish_alerts(c, scope.tenant_id, outcomes)
+    delivered = await publish_alerts(c, scope.tenant_id, outcomes)
     if conversation_id is not None:
         await c.coordinator.publish(
             f"conversation:{conversation_id}", {"kind": "alert_message", "count": len(outcomes)}
@@ -175,7 +175,7 @@ async def record_reading(c: Container, scope: PatientScope, body: ReadingIn) -> 
     return ReadingRecorded(
         reading=ReadingPublic.model_validate(record, from_attributes=True),
         plausibility=assessment.plausibility,
-        alerts=changes(outcomes),
+        alerts=changes(outcomes, delivered),
         message=assessment.message,
     )
 

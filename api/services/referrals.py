@@ -23,6 +23,7 @@ from tools.triage import TriageRequest, TriageResult, triage
 
 async def run_triage(c: Container, tenant_id: str, body: TriageRequest) -> TriageResult:
     """Triage is not stored; the audit entry keeps the outcome, never the text."""
+    # CPU-bound (embedding vote, rules): keep the event loop free
     vote = await asyncio.to_thread(c.red_flags.vote, body.text)
     result = await asyncio.to_thread(triage, body, vote)
     async with c.sessions() as session:

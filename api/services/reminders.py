@@ -82,7 +82,7 @@ def reminder_delivery(c: Container) -> Callable[[Reminder], Awaitable[None]]:
     gateway and the managers' console subscribe to it)."""
 
     async def deliver(reminder: Reminder) -> None:
-        await c.coordinator.publish(
+        delivered = await c.coordinator.publish(
             f"tenant:{reminder.tenant_id}",
             {
                 "kind": "reminder",
@@ -93,6 +93,8 @@ def reminder_delivery(c: Container) -> Callable[[Reminder], Awaitable[None]]:
                 "payload": reminder.payload,
             },
         )
+        if not delivered:  # a failed delivery is retried by the worker, never counted as sent
+            raise DependencyUnavailable("reminder not delivered: live channel unreachable")
 
     return deliver
 

@@ -18,12 +18,13 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from agent.checkpoint import thread_config
-from agent.nodes.human import ManagerDecision, decided_reply
+from agent.nodes.human import ManagerDecision
 from api.container import Container
 from api.schemas import MessagePublic
 from api.schemas_review import ReviewDecisionPublic, ReviewItemPublic, ReviewQueuePublic
 from api.services.agent_context import build_agent_context
 from api.services.consents import load_consented_purposes
+from api.services.decision_checks import CheckedReply, check_manager_reply, require_overridable
 from api.services.learning_loop import close_review_events
 from api.services.records import audit
 from api.services.review_items import (
@@ -36,11 +37,14 @@ from api.services.review_items import (
 from api.services.tenant_policies import load_policy
 from api.services.turn_results import turn_result_from_state
 from core.db.models import Message, ReviewItem
-from core.schemas import TurnResult
+from core.schemas import ReviewReason, TurnResult
 from core.text import detect_language
+from guardrails.reason_codes import ReasonCode
 from tools.registry import ToolContext
 
 QueueFilter = Literal["pending", "decided", "all"]
+_HISTORY_SCAN = 200
+"""Checkpoints scanned back for the held turn's state when the thread has moved on."""
 _STATUS_OF = {"approve": "approved", "edit": "edited", "reject": "rejected"}
 
 
@@ -67,28 +71,40 @@ async def read_review_item(c: Container, tenant_id: str, item_id: str) -> Review
 
 
 async def decide_review_item(
-    c: Container, tenant_id: str, item_id: str, decision: ManagerDecision
+    c: Container,
+    tenant_id: str,
+    item_id: str,
+    decision: ManagerDecision,
+    overrides: list[ReasonCode] | None = None,
 ) -> ReviewDecisionPublic:
-    """Approve, edit or reject a held draft: 404 unknown/other tenant, 409 already decided."""
+    """Approve, edit or reject a held draft: 404 unknown/other tenant, 409 already decided,
+    422 ``reply_fails_checks`` when the reply to send fails the output checks (nothing is
+    delivered and the item stays pending) unless every failing code is in ``overrides``."""
+    overrides = overrides or []
+    require_overridable(overrides)
     async with c.sessions() as session:
         held = await load_held_turn(session, tenant_id, item_id)
         require_pending(held.item)
     conversation_id = held.conversation.id
     lock_s = c.settings.turn_lock_timeout_s
-    async with c.coordinator.turn_lock(f"conv:{conversation_id}", lock_s, lock_s):
+    async with c.coordinator.turn_lock(f"conv:{conversation_id}", lock_s, lock_s) as lease:
         async with c.sessions() as session:
             held = await load_held_turn(session, tenant_id, item_id)
             require_pending(held.item)
         started = time.perf_counter()
+        waiting = await _graph_waits_on(c, conversation_id, held.question.id)
+        checked = await _checked_reply(c, held, decision, overrides)
         result = None
-        if await _graph_waits_on(c, conversation_id, held.question.id):
+        if waiting:
             result = await _resume(c, held, decision, started)
             reply = result.reply
         else:
-            language = detect_language(held.question.content)
-            reply = decided_reply(decision, held.item.draft, language)
+            reply = checked.reply
+        lease.require_held()  # fencing: a decision that lost its lock stores nothing
         async with c.sessions() as session:
-            message = await _persist_decision(session, held, decision, reply, result)
+            message = await _persist_decision(
+                session, held, decision, reply, result, checked.overridden
+            )
             held = await load_held_turn(session, tenant_id, item_id)
     delivery: Literal["resumed", "manager_message"] = "resumed" if result else "manager_message"
     await c.coordinator.publish(
@@ -120,6 +136,35 @@ async def _graph_waits_on(c: Container, conversation_id: str, question_id: str) 
         i.value for i in snapshot.interrupts if isinstance(i.value, dict)
     ]
     return any(value.get("message_id") == question_id for value in pending)
+
+
+async def _checked_reply(
+    c: Container, held: HeldTurn, decision: ManagerDecision, overrides: list[ReasonCode]
+) -> CheckedReply:
+    """The reply the decision sends, through the output checks with the held turn's state."""
+    return check_manager_reply(
+        decision,
+        overrides,
+        draft=held.item.draft,
+        tenant_id=held.item.tenant_id,
+        question=held.question.content,
+        language=detect_language(held.question.content),
+        turn_state=await _held_turn_state(c, held.conversation.id, held.question.id),
+    )
+
+
+async def _held_turn_state(
+    c: Container, conversation_id: str, question_id: str
+) -> dict[str, Any] | None:
+    """The graph state at the hold of the turn answering ``question_id`` (newest first, bounded
+    scan of the thread's checkpoints); None when it is gone."""
+    async for snapshot in c.graph.aget_state_history(
+        thread_config(conversation_id), limit=_HISTORY_SCAN
+    ):
+        values = snapshot.values or {}
+        if values.get("message_id") == question_id and "human_review" in snapshot.next:
+            return dict(values)
+    return None
 
 
 async def _resume(
@@ -162,6 +207,7 @@ async def _persist_decision(
     decision: ManagerDecision,
     reply: str,
     result: TurnResult | None,
+    overridden: list[ReviewReason],
 ) -> Message:
     """Close the item (only if still pending), store the reply message, audit: one commit."""
     now = datetime.now(UTC)
@@ -210,7 +256,11 @@ async def _persist_decision(
         action=f"review_{_STATUS_OF[decision.action]}",
         entity_type="review_item",
         entity_id=held.item.id,
-        details={"message_id": message.id, "delivery": message.role},
+        details={
+            "message_id": message.id,
+            "delivery": message.role,
+            "overridden": [r.model_dump() for r in overridden],
+        },
     )
     await session.commit()
     return message

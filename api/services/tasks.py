@@ -6,6 +6,7 @@ earns nothing more.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
@@ -109,14 +110,19 @@ async def points_total(session: AsyncSession, patient_id: str) -> int:
 async def create_task(c: Container, scope: PatientScope, body: CreateTaskArgs) -> TaskCreated:
     now = datetime.now(UTC)
     ctx = ToolContext(tenant_id=scope.tenant_id, patient_id=scope.patient_id, now=now)
-    card = create_task_tool.fn(body, ctx)  # validates the schedule: no occurrence -> 422
+    # validates the schedule (no occurrence -> 422); CPU work, off the event loop
+    card = await asyncio.to_thread(create_task_tool.fn, body, ctx)
+    task = new_task(scope, card.task)
+    public = await asyncio.to_thread(task_public, task, [], 0, now)  # before anything is stored
     async with c.sessions() as session:
-        task = new_task(scope, card.task)
         _audit_created(session, scope, [task])
         scheduled = await add_tasks_with_reminders(c, session, [task], now)
         total = await points_total(session, scope.patient_id)
+    public = public.model_copy(
+        update={"points_total": total, "reminders_scheduled": task.reminders_scheduled}
+    )
     return TaskCreated(
-        task=task_public(task, [], total, now),
+        task=public,
         reminders_scheduled=scheduled,
         message=card.message,
     )
@@ -156,7 +162,9 @@ async def list_tasks(session: AsyncSession, scope: PatientScope) -> list[TaskPub
     for task_id, completed_at in rows:
         done[task_id].append(completed_at)
     total = await points_total(session, scope.patient_id)
-    return [task_public(t, done[t.id], total, now) for t in tasks]
+    return await asyncio.to_thread(  # streaks and occurrences: CPU work, off the event loop
+        lambda: [task_public(t, done[t.id], total, now) for t in tasks]
+    )
 
 
 async def _task(session: AsyncSession, scope: PatientScope, task_id: str) -> TaskRecord:

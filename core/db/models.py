@@ -6,8 +6,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from core.crypto import EncryptedText
+from core.db.types import UTCDateTime
 
 
 def new_id() -> str:
@@ -30,7 +33,7 @@ class Tenant(Base):
     kind: Mapped[str] = mapped_column(String(16), default="provider")
     """``provider`` (a hospital, a health-management company) or ``insurer``: an insurer's keys
     read a patient's health data only with the patient's ``share_with_insurer`` consent."""
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Patient(Base):
@@ -43,7 +46,7 @@ class Patient(Base):
     tenant_id: Mapped[str] = mapped_column(ForeignKey("tenants.id"), index=True)
     external_ref: Mapped[str] = mapped_column(String(128))
     profile: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Conversation(Base):
@@ -54,11 +57,11 @@ class Conversation(Base):
     patient_id: Mapped[str] = mapped_column(ForeignKey("patients.id"), index=True)
     language: Mapped[str] = mapped_column(String(8), default="zh")
     status: Mapped[str] = mapped_column(String(16), default="active")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     taken_over_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
     """The health manager answering instead of the agent (``None``: the agent answers)."""
-    taken_over_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    taken_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Message(Base):
@@ -73,12 +76,13 @@ class Message(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"))
     role: Mapped[str] = mapped_column(String(16))  # patient | assistant | manager | system
-    content: Mapped[str] = mapped_column(Text)
+    content: Mapped[str] = mapped_column(EncryptedText)
+    """Encrypted at rest when ``HM_ENCRYPTION_KEYS`` is set (``core.crypto``)."""
     client_message_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
     turn_status: Mapped[str | None] = mapped_column(String(16), nullable=True)
     reply_to_id: Mapped[str | None] = mapped_column(String(32), nullable=True)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ToolCall(Base):
@@ -95,7 +99,7 @@ class ToolCall(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     ok: Mapped[bool] = mapped_column(Boolean, default=True)
     error_code: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ReviewItem(Base):
@@ -112,8 +116,8 @@ class ReviewItem(Base):
     reasons: Mapped[list[Any]] = mapped_column(default=list)
     final_reply: Mapped[str | None] = mapped_column(Text, nullable=True)
     decided_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class AuditEntry(Base):
@@ -122,7 +126,7 @@ class AuditEntry(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     tenant_id: Mapped[str] = mapped_column(String(64), index=True)
     actor: Mapped[str] = mapped_column(String(128))
     principal: Mapped[str | None] = mapped_column(String(160), nullable=True)

@@ -8,10 +8,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db.models import Base, new_id, utcnow
+from core.db.types import UTCDateTime
 
 
 class ReviewEvent(Base):
@@ -38,7 +39,7 @@ class ReviewEvent(Base):
     final_reply: Mapped[str | None] = mapped_column(Text, nullable=True)
     """What the patient finally got for this turn (filled when the turn or its review ends)."""
     review_item_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class ReviewLabel(Base):
@@ -53,4 +54,4 @@ class ReviewLabel(Base):
     correct_answer: Mapped[str] = mapped_column(Text)
     notes: Mapped[str] = mapped_column(Text, default="")
     labelled_by: Mapped[str] = mapped_column(String(128))
-    labelled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    labelled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -15,6 +15,17 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from core.startup import postgres_migration_lock
+
+
+def database_unreachable_errors() -> tuple[type[Exception], ...]:
+    """Exceptions that mean the database connection was lost (not a bad query)."""
+    import psycopg
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    return (psycopg.OperationalError, psycopg.InterfaceError, OperationalError, InterfaceError)
+
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
 
 
@@ -51,8 +62,10 @@ def alembic_config(url: str) -> Config:
 
 
 def upgrade_database(url: str) -> None:
-    """Apply migrations up to head (sync; call from a thread when inside an event loop)."""
-    command.upgrade(alembic_config(url), "head")
+    """Apply migrations up to head (sync; call from a thread when inside an event loop); on
+    PostgreSQL under an advisory lock, so workers starting together migrate once."""
+    with postgres_migration_lock(url):
+        command.upgrade(alembic_config(url), "head")
 
 
 async def upgrade_database_async(url: str) -> None:

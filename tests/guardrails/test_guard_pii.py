@@ -130,7 +130,6 @@ def test_detects_each_kind(text: str, kind: str, value: str) -> None:
         "我是王女士",
         "我是江苏人",
         "我是温州的",
-        "身份证号110105194912310021",
         "I am a nurse and my BP is 135/85",
         "my name is not important, my sugar is 9.1",
         "每天走路30分钟，一周5次",
@@ -196,3 +195,22 @@ def test_log_helper_never_carries_the_value() -> None:
 )
 def test_self_introduction_lookalikes_are_not_names(text: str) -> None:
     assert detect_pii(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("身份证号110105194912310021", "ID_NUMBER"),  # wrong check digit: still an ID
+        ("我的身份证是 11010519900307123X", "ID_NUMBER"),
+        ("卡号6222 0212 3456 7890 123", "BANK_CARD"),  # fails Luhn: still a card number
+        ("my card is 4111111111111112", "BANK_CARD"),
+        ("电话13912345678", "MOBILE"),
+    ],
+)
+def test_identifier_shaped_digit_runs_are_redacted_regardless_of_checksum(
+    text: str, kind: str
+) -> None:
+    spans = detect_pii(text)
+    assert [s.kind.value for s in spans] == [kind]
+    digits = "".join(ch for ch in spans[0].value if ch.isdigit())
+    assert digits not in redact(text).text

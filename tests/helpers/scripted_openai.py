@@ -1,9 +1,10 @@
 """A small scripted OpenAI-compatible server for tests of the OpenAI provider path.
 
 Each request to ``/v1/chat/completions`` takes the next step of the script: a text reply, a
-tool call, an HTTP error status, or a delay (to provoke a client timeout). Streaming and
-non-streaming requests are both answered. Requests are recorded for assertions. Listens on
-127.0.0.1 on a free port, in a background thread, and stops when the context exits.
+tool call, an HTTP error status, a malformed body, or a delay (to provoke a client timeout).
+Streaming and non-streaming requests are both answered. Requests are recorded for
+assertions. Listens on 127.0.0.1 on a free port, in a background thread, and stops when the
+context exits.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 import uvicorn
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, PlainTextResponse, StreamingResponse
 
 
 @dataclass
@@ -30,6 +31,8 @@ class Step:
     tool_call: tuple[str, dict[str, Any]] | None = None
     status: int | None = None
     delay_s: float = 0.0
+    raw: str | None = None
+    """A malformed answer: this body, as is, with status 200."""
 
 
 @dataclass
@@ -65,6 +68,8 @@ def _app(server: ScriptedServer) -> FastAPI:
         step = server.next_step()
         if step.delay_s:
             await asyncio.sleep(step.delay_s)
+        if step.raw is not None:
+            return PlainTextResponse(step.raw, media_type="application/json")
         if step.status:
             return JSONResponse(
                 status_code=step.status, content={"error": {"message": "scripted failure"}}

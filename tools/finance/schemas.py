@@ -7,6 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from core.bounds import Amount, Ratio
+
 OptionFlag = Literal[
     "flat_fee_pricing",
     "upfront_fee",
@@ -21,21 +23,26 @@ class PaymentPlanRequest(BaseModel):
     """What the patient must pay and can afford. Domain rules are checked by the tool itself
     so that every violation gets a stable code and a message in Chinese and English."""
 
-    total_cost: Decimal = Field(description="treatment cost in yuan, > 0")
-    insurance_coverage_ratio: Decimal | None = Field(
-        default=None, description="share paid by basic medical insurance (医保), 0..1"
+    total_cost: Amount = Field(description="treatment cost in yuan, > 0")
+    insurance_coverage_ratio: Ratio | None = Field(
+        default=None,
+        description="share paid by basic medical insurance (医保), 0..1",
     )
-    insurance_coverage_amount: Decimal | None = Field(
+    insurance_coverage_amount: Amount | None = Field(
         default=None, description="amount paid by basic medical insurance, yuan"
     )
-    commercial_insurance_amount: Decimal | None = Field(
+    commercial_insurance_amount: Amount | None = Field(
         default=None, description="amount paid by commercial insurance, yuan"
     )
-    down_payment: Decimal | None = Field(default=None, description="paid now by the patient")
-    monthly_income: Decimal = Field(description="net monthly income in yuan, > 0")
-    existing_monthly_debt: Decimal = Field(default=Decimal(0), description="current repayments")
-    term_months: int | None = Field(default=None, description="only this term (3-60) if given")
-    product: str | None = Field(default=None, description="lender product id from the catalogue")
+    down_payment: Amount | None = Field(default=None, description="paid now by the patient")
+    monthly_income: Amount = Field(description="net monthly income in yuan, > 0")
+    existing_monthly_debt: Amount = Field(default=Decimal(0), description="current repayments")
+    term_months: int | None = Field(
+        default=None, ge=-1200, le=1200, description="only this term (3-60) if given"
+    )
+    product: str | None = Field(
+        default=None, max_length=64, description="lender product id from the catalogue"
+    )
 
 
 class FinancingBreakdown(BaseModel):

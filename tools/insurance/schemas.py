@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from core.bounds import Amount, ShortText
 from tools.insurance.catalogue import Decision, ProductType, Sex
 
 WEARABLE_PRICING_PURPOSE = "insurance_pricing_wearable"
@@ -19,30 +20,38 @@ NotQuotedReason = Literal[
 class HealthDeclarationAnswer(BaseModel):
     """One answer of the health declaration (健康告知)."""
 
-    condition: str = Field(description="condition code or its name, e.g. 'hypertension', '高血压'")
+    condition: str = Field(
+        max_length=200, description="condition code or its name, e.g. 'hypertension', '高血压'"
+    )
     controlled: bool | None = Field(
         default=None, description="well controlled on treatment, if the patient said so"
     )
-    details: str | None = None
+    details: str | None = Field(default=None, max_length=1000)
 
 
 class WearableSummary(BaseModel):
-    avg_daily_steps: int = Field(description="average daily steps over the period")
-    days_covered: int | None = Field(default=None, description="days of data behind the average")
+    avg_daily_steps: int = Field(
+        ge=-1_000_000, le=1_000_000, description="average daily steps over the period"
+    )
+    days_covered: int | None = Field(
+        default=None, ge=-100_000, le=100_000, description="days of data behind the average"
+    )
 
 
 class QuoteRequest(BaseModel):
     """Applicant facts used for rating. Genetic information is never a rating input."""
 
-    product_ids: list[str] | None = Field(default=None, description="default: all products")
-    age: int = Field(description="age last birthday, 0-120")
+    product_ids: list[ShortText] | None = Field(
+        default=None, max_length=100, description="default: all products"
+    )
+    age: int = Field(ge=-1000, le=1000, description="age last birthday, 0-120")
     sex: Sex
     smoker: bool = False
-    city_tier: int = Field(description="city tier 1-4 (一线=1 ... 四线及以下=4)")
-    deductible: Decimal | None = Field(default=None, description="yuan; products that offer it")
-    plan_tier: str | None = None
-    health_declaration: list[str | HealthDeclarationAnswer] = Field(
-        default=[], description="declared conditions; empty = nothing to declare"
+    city_tier: int = Field(ge=-1000, le=1000, description="city tier 1-4 (一线=1 ... 四线及以下=4)")
+    deductible: Amount | None = Field(default=None, description="yuan; products that offer it")
+    plan_tier: str | None = Field(default=None, max_length=64)
+    health_declaration: list[ShortText | HealthDeclarationAnswer] = Field(
+        default=[], max_length=100, description="declared conditions; empty = nothing to declare"
     )
     wearable_summary: WearableSummary | None = Field(
         default=None, description="needs the patient's consent 'insurance_pricing_wearable'"

@@ -7,11 +7,12 @@ specific error code and a bilingual message, rather than by a generic schema err
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, WithJsonSchema
+
+from core.bounds import BoundedDatetime, Measure
 
 
 def _known_timezone(value: str) -> str:
@@ -22,10 +23,15 @@ def _known_timezone(value: str) -> str:
     return value
 
 
-TimeZoneName = Annotated[str, AfterValidator(_known_timezone)]
+TimeZoneName = Annotated[
+    str,
+    AfterValidator(_known_timezone),
+    WithJsonSchema({"type": "string", "enum": sorted(available_timezones())}),
+]
 """An IANA time zone name such as 'Asia/Shanghai', checked against zoneinfo."""
 
 ReadingKind = Literal["blood_pressure", "glucose", "heart_rate", "spo2", "weight", "steps", "sleep"]
+Unit = Annotated[str, Field(max_length=16)]
 MealContext = Literal["fasting", "before_meal", "after_meal_2h", "bedtime", "night", "random"]
 
 
@@ -42,55 +48,57 @@ class Bilingual(BaseModel):
 
 
 class _ReadingBase(BaseModel):
-    measured_at: datetime = Field(description="When it was measured; must carry a time zone.")
+    measured_at: BoundedDatetime = Field(
+        description="When it was measured; must carry a time zone."
+    )
     source_device: str | None = Field(
-        default=None, description="e.g. 'omron-cuff', 'cgm', 'manual'."
+        default=None, max_length=64, description="e.g. 'omron-cuff', 'cgm', 'manual'."
     )
 
 
 class BloodPressureIn(_ReadingBase):
     kind: Literal["blood_pressure"] = "blood_pressure"
-    sbp: float = Field(description="Systolic pressure.")
-    dbp: float = Field(description="Diastolic pressure.")
-    pulse: float | None = Field(default=None, description="Pulse rate shown by the cuff (bpm).")
-    unit: str = "mmHg"
+    sbp: Measure = Field(description="Systolic pressure.")
+    dbp: Measure = Field(description="Diastolic pressure.")
+    pulse: Measure | None = Field(default=None, description="Pulse rate shown by the cuff (bpm).")
+    unit: Unit = "mmHg"
 
 
 class GlucoseIn(_ReadingBase):
     kind: Literal["glucose"] = "glucose"
-    value: float
-    unit: str = Field(default="mmol/L", description="'mmol/L' or 'mg/dL'.")
+    value: Measure
+    unit: Unit = Field(default="mmol/L", description="'mmol/L' or 'mg/dL'.")
     meal_context: MealContext = "random"
 
 
 class HeartRateIn(_ReadingBase):
     kind: Literal["heart_rate"] = "heart_rate"
-    value: float
-    unit: str = "bpm"
+    value: Measure
+    unit: Unit = "bpm"
 
 
 class SpO2In(_ReadingBase):
     kind: Literal["spo2"] = "spo2"
-    value: float
-    unit: str = "%"
+    value: Measure
+    unit: Unit = "%"
 
 
 class WeightIn(_ReadingBase):
     kind: Literal["weight"] = "weight"
-    value: float
-    unit: str = Field(default="kg", description="'kg', or 'jin'/'斤' (half a kilogram).")
+    value: Measure
+    unit: Unit = Field(default="kg", description="'kg', or 'jin'/'斤' (half a kilogram).")
 
 
 class StepsIn(_ReadingBase):
     kind: Literal["steps"] = "steps"
-    value: float
-    unit: str = "steps"
+    value: Measure
+    unit: Unit = "steps"
 
 
 class SleepIn(_ReadingBase):
     kind: Literal["sleep"] = "sleep"
-    value: float = Field(description="Sleep duration.")
-    unit: str = Field(default="h", description="'h' (hours) or 'min'.")
+    value: Measure = Field(description="Sleep duration.")
+    unit: Unit = Field(default="h", description="'h' (hours) or 'min'.")
 
 
 ReadingIn = Annotated[

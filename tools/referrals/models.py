@@ -21,17 +21,25 @@ class ReferralRequest(BaseModel):
 
     triage: TriageResult | None = None
     level: Level | None = None
-    department: str | None = Field(None, description="department code, e.g. psychiatry")
+    department: str | None = Field(
+        None, max_length=64, description="department code, e.g. psychiatry"
+    )
     purpose: Purpose = Field(
         "assessment", description="chronic_follow_up sends the patient down to the community"
     )
-    region: str | None = Field(None, description="region code where the patient lives")
-    insured_region: str | None = Field(None, description="region where the patient is insured")
-    home_facility_id: str | None = Field(None, description="the facility that refers")
+    region: str | None = Field(
+        None, max_length=64, description="region code where the patient lives"
+    )
+    insured_region: str | None = Field(
+        None, max_length=64, description="region where the patient is insured"
+    )
+    home_facility_id: str | None = Field(
+        None, max_length=64, description="the facility that refers"
+    )
     green_channel_included: bool = Field(
         False, description="the patient's insurance product includes a green channel (就医绿通)"
     )
-    patient_id: str | None = None
+    patient_id: str | None = Field(None, max_length=64)
     language: Language | None = None
 
     @model_validator(mode="after")

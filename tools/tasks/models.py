@@ -74,7 +74,9 @@ class MedicationReminder(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str = Field(min_length=1, max_length=80, description="Medicine name only.")
-    times: list[time] = Field(default_factory=list, description="Local times, as prescribed.")
+    times: list[time] = Field(
+        default_factory=list, max_length=12, description="Local times, as prescribed."
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import islice
 from typing import Annotated, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, WithJsonSchema
 
+from core.bounds import BoundedDate, BoundedDatetime
 from core.errors import ValidationFailed
 
 
@@ -28,15 +29,23 @@ def _known_timezone(value: str) -> str:
     return value
 
 
-TimeZoneName = Annotated[str, AfterValidator(_known_timezone)]
+TimeZoneName = Annotated[
+    str,
+    AfterValidator(_known_timezone),
+    WithJsonSchema({"type": "string", "enum": sorted(available_timezones())}),
+]
 Weekday = Annotated[int, Field(ge=1, le=7, description="ISO weekday: 1 = Monday ... 7 = Sunday")]
 
 
 class _RecurringBase(BaseModel):
     timezone: TimeZoneName = "Asia/Shanghai"
-    times: list[time] = Field(description="Local wall-clock times, e.g. ['07:00', '19:00'].")
-    start: date | None = Field(default=None, description="First local date; default today.")
-    end: date | None = Field(default=None, description="Last local date (inclusive).")
+    times: list[time] = Field(
+        max_length=48, description="Local wall-clock times, e.g. ['07:00', '19:00']."
+    )
+    start: BoundedDate | None = Field(
+        default=None, description="First local date (years 2000-2100); default today."
+    )
+    end: BoundedDate | None = Field(default=None, description="Last local date (inclusive).")
 
 
 class DailySchedule(_RecurringBase):
@@ -45,7 +54,7 @@ class DailySchedule(_RecurringBase):
 
 class WeeklySchedule(_RecurringBase):
     kind: Literal["weekly"] = "weekly"
-    weekdays: list[Weekday]
+    weekdays: list[Weekday] = Field(max_length=7)
 
 
 class EveryNDaysSchedule(_RecurringBase):
@@ -56,7 +65,9 @@ class EveryNDaysSchedule(_RecurringBase):
 class SpecificSchedule(BaseModel):
     kind: Literal["specific"] = "specific"
     timezone: TimeZoneName = "Asia/Shanghai"
-    datetimes: list[datetime] = Field(description="Naive values are read in `timezone`.")
+    datetimes: list[BoundedDatetime] = Field(
+        max_length=366, description="Naive values are read in `timezone` (years 2000-2100)."
+    )
 
 
 Schedule = Annotated[
@@ -142,8 +153,22 @@ def _why_empty(schedule: Schedule) -> tuple[str, str]:
     return "the schedule ends before now", "计划的结束日期已过"
 
 
+MAX_BACKDATE_DAYS = 366
+"""How far back a recurring schedule may start: streaks walk every day since the start."""
+
+
 def validate_schedule(schedule: Schedule, now: datetime) -> datetime:
-    """The first occurrence after ``now``; ``ValidationFailed(code="empty_schedule")`` if none."""
+    """The first occurrence after ``now``; ``ValidationFailed(code="empty_schedule")`` if none,
+    ``start_too_early`` when a recurring schedule starts more than a year before today."""
+    if not isinstance(schedule, SpecificSchedule) and schedule.start is not None:
+        today = now.astimezone(ZoneInfo(schedule.timezone)).date()
+        if schedule.start < today - timedelta(days=MAX_BACKDATE_DAYS):
+            raise ValidationFailed(
+                f"a schedule may start at most {MAX_BACKDATE_DAYS} days before today",
+                message_zh=f"计划的开始日期最多只能早于今天{MAX_BACKDATE_DAYS}天",
+                field="schedule.start",
+                code="start_too_early",
+            )
     first = next_occurrences(schedule, now, 1)
     if first:
         return first[0]

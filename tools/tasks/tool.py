@@ -45,7 +45,9 @@ class CreateTaskArgs(BaseModel):
     schedule: Schedule
     title: str | None = Field(default=None, max_length=120)
     owner_role: OwnerRole = "health_manager"
-    medication_name: str | None = Field(default=None, description="Only for medication_reminder.")
+    medication_name: str | None = Field(
+        default=None, max_length=80, description="Only for medication_reminder."
+    )
 
     @model_validator(mode="before")
     @classmethod

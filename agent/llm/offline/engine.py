@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import uuid
@@ -54,6 +55,10 @@ class OfflineChatProvider:
         self.classifier = classifier or default_classifier()
 
     async def complete(self, request: ChatRequest) -> ChatResponse:
+        # classification, slot extraction and composition are CPU work: off the event loop
+        return await asyncio.to_thread(self._complete, request)
+
+    def _complete(self, request: ChatRequest) -> ChatResponse:
         last = request.messages[-1]
         if last.role == "tool":
             return self._after_tools(request)
