@@ -21,8 +21,17 @@ DOCS_CSP = (
     b"style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
     b"img-src 'self' data: https://fastapi.tiangolo.com; frame-ancestors 'none'"
 )
+WEB_CSP = (
+    b"default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    b"img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; media-src 'self' blob:; "
+    b"worker-src 'self'; manifest-src 'self'; object-src 'none'; frame-ancestors 'none'; "
+    b"base-uri 'none'; form-action 'self'"
+)
+"""The patient mini-app and the console: their own scripts only (nothing inline, nothing from
+another origin); inline style attributes are allowed for the charts."""
 HSTS = b"max-age=31536000; includeSubDomains"
 DOCS_PATHS = ("/docs", "/redoc")
+WEB_PATHS = ("/app", "/console")
 
 
 class SecurityHeaders:
@@ -34,7 +43,10 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        docs = str(scope.get("path", "")).startswith(DOCS_PATHS)
+        path = str(scope.get("path", ""))
+        csp = DOCS_CSP if path.startswith(DOCS_PATHS) else API_CSP
+        if path.startswith(WEB_PATHS):
+            csp = WEB_CSP
         tls = self.hsts or scope.get("scheme") == "https"
 
         async def with_headers(message: Message) -> None:
@@ -44,7 +56,7 @@ class SecurityHeaders:
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"no-referrer"),
                     (b"x-frame-options", b"DENY"),
-                    (b"content-security-policy", DOCS_CSP if docs else API_CSP),
+                    (b"content-security-policy", csp),
                 ]
                 if tls:
                     headers.append((b"strict-transport-security", HSTS))

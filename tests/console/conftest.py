@@ -115,6 +115,7 @@ def shot(page: Any, name: str) -> Path:
 
 def sign_in(browser: Any, console: Console, username: str, *, lang: str = "en", **ctx: Any) -> Any:
     """A new browser context signed in as ``username`` through the console's form."""
+    ctx.setdefault("bypass_csp", True)  # see tests/web/conftest.py: string waits use eval
     context = browser.new_context(viewport={"width": 1280, "height": 800}, **ctx)
     context.add_init_script(f"localStorage.setItem('hm-console-lang', '{lang}')")
     page = context.new_page()

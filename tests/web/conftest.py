@@ -312,7 +312,11 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport=PHONE, locale="zh-CN", device_scale_factor=1)
+    # bypass_csp: Playwright's wait_for_function evaluates strings in the page, which the app's
+    # CSP (no eval) refuses; test_miniapp_csp.py drives the app with the CSP enforced.
+    context = browser.new_context(
+        viewport=PHONE, locale="zh-CN", device_scale_factor=1, bypass_csp=True
+    )
     context.set_default_timeout(20_000)
     page = context.new_page()
     page.errors = []  # uncaught page errors: a test fails on any
