@@ -46,6 +46,10 @@ async def test_takeover_manager_reply_and_hand_back(api: httpx.AsyncClient) -> N
 
     back = await staff.post(f"/v1/conversations/{cid}/handback")
     assert back.status_code == 200 and back.json()["taken_over_by"] is None
+    # the emergency stays first until the patient says it is handled
+    reminder = await say(api, cid, "高血压患者每天吃多少盐合适？")
+    assert reminder["reply"].startswith("关于刚才的紧急情况")
+    await say(api, cid, "已经到医院了，医生看过了")
     turn = await say(api, cid, "高血压患者每天吃多少盐合适？")
     assert turn["status"] == "completed" and turn["citations"]
 
