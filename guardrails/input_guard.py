@@ -28,7 +28,7 @@ _STATED_INTENT = "我想过自杀"
 """What a "yes" to the safety question states; triaged with the message so the crisis reply and
 its flags come from the one rule book."""
 
-_MANAGER_NOTIFIED = {
+MANAGER_NOTIFIED = {
     "zh": "我已同时通知您的健康管理师。",
     "en": "I have also alerted your health manager.",
 }
@@ -110,7 +110,7 @@ def _red_flags(
     )
     if not escalated and result.crisis is None:
         return safety, "", result
-    return safety, f"{result.advice}\n\n{_MANAGER_NOTIFIED[language]}", result
+    return safety, f"{result.advice}\n\n{MANAGER_NOTIFIED[language]}", result
 
 
 def ongoing_emergency(
@@ -144,7 +144,7 @@ def ongoing_reply(active: dict[str, Any], manager_notified: bool, language: Lang
     steps = [str(step) for step in active.get("steps", [])[1:]]
     lines = [str(active["reminder"]), *steps]
     if manager_notified:
-        lines.append(_MANAGER_NOTIFIED[language])
+        lines.append(MANAGER_NOTIFIED[language])
     return "\n\n".join(lines)
 
 

@@ -20,15 +20,11 @@ from agent.llm.base import EvidencePassage, ReviewOutcome, ReviewRequest
 from agent.nodes.review_checks import combine_review, deterministic_findings
 from agent.state import AgentState
 from core.schemas import Review, ReviewReason
+from guardrails.input_guard import MANAGER_NOTIFIED
 
 __all__ = ["combine_review", "review_draft", "route_after_review"]
 
 log = logging.getLogger(__name__)
-
-_MANAGER_NOTIFIED = {
-    "zh": "我已同时通知您的健康管理师。",
-    "en": "I have also alerted your health manager.",
-}
 
 
 async def review_draft(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
@@ -134,7 +130,7 @@ async def _escalate_now(
         )
     except Exception:  # an alert failure must never delay the 120 instruction
         log.exception("manager alert could not be published")
-    reply = f"{advice}\n\n{_MANAGER_NOTIFIED[language]}"
+    reply = f"{advice}\n\n{MANAGER_NOTIFIED[language]}"
     return reply, Review(
         verdict="approve",
         reasons=[bypass, *review.reasons],
