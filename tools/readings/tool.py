@@ -12,6 +12,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from tools.readings.alerts import AlertDraft, evaluate_alerts
+from tools.readings.interpret import Interpretation, interpret_reading
 from tools.readings.models import (
     AlertProfile,
     Bilingual,
@@ -38,14 +39,25 @@ class ReadingAssessment(BaseModel):
     reading: NormalisedReading
     plausibility: PlausibilityResult
     alerts: list[AlertDraft]
+    interpretation: Interpretation | None = Field(
+        default=None, description="The guideline band the reading falls in and what to do."
+    )
     message: Bilingual = Field(description="What to tell the patient about this reading.")
 
 
-def _summary(plausibility: PlausibilityResult, alerts: list[AlertDraft]) -> Bilingual:
+def _summary(
+    plausibility: PlausibilityResult,
+    alerts: list[AlertDraft],
+    interpretation: Interpretation | None,
+) -> Bilingual:
+    """The plausibility warning when the reading looks wrong; the alert's message (what to do
+    now) when one fires; otherwise what the reading means."""
     if plausibility.message is not None:
         return plausibility.message
     if alerts:
         return alerts[0].patient_message
+    if interpretation is not None:
+        return interpretation.message
     return Bilingual(zh="读数已记录。", en="Reading recorded.")
 
 
@@ -59,11 +71,13 @@ def assess_reading(
     reading = normalise_reading(reading_in, now)
     plausibility = assess_plausibility(reading)
     alerts = evaluate_alerts(reading, history, profile)
+    interpretation = interpret_reading(reading) if plausibility.plausible else None
     return ReadingAssessment(
         reading=reading,
         plausibility=plausibility,
         alerts=alerts,
-        message=_summary(plausibility, alerts),
+        interpretation=interpretation,
+        message=_summary(plausibility, alerts, interpretation),
     )
 
 

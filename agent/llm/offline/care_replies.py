@@ -13,12 +13,10 @@ from core.text import Language
 def summarise_reading(data: dict[str, Any], language: Language) -> str:
     message = data.get("message") or {}
     lines = [str(message.get(language, ""))]
-    if data.get("alerts"):
-        lines.append(
-            "已通知您的健康管理师。"
-            if language == "zh"
-            else "Your health manager has been notified."
-        )
+    notified = t("manager_notified", language)
+    told = ("通知您的健康管理师", "已通知", "health manager has been")
+    if data.get("alerts") and not any(word in lines[0] for word in told):
+        lines.append(notified)
     return "\n".join(line for line in lines if line)
 
 

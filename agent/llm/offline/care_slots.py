@@ -15,6 +15,8 @@ _WEIGHT = re.compile(r"(?:体重|weight|weigh)\D{0,6}?(\d+(?:\.\d+)?)\s*(kg|公�
 # Blood pressure as patients write it: "150/95", "160 over 100", "高压142低压88". In a long
 # message the last reading is the one being reported (earlier ones are history).
 _BP_PAIR = re.compile(r"(?<![\d.])(\d{2,3})\s*(?:/|over|除以)\s*(\d{2,3})(?![\d.])")
+# "148-90" and "148比90" are blood pressure only when the message says it is about one.
+_BP_DASH = re.compile(r"(?<![\d.\-])(\d{2,3})\s*(?:-|—|–|~|比)\s*(\d{2,3})(?![\d.])")
 _BP_WORDS = re.compile(
     r"(?:高压|收缩压|上压)\s*(?:是|为)?\s*(\d{2,3})\D{0,6}?(?:低压|舒张压|下压)\s*(?:是|为)?\s*(\d{2,3})"
 )
@@ -34,9 +36,12 @@ _MEAL = [
 
 def last_bp(text: str) -> tuple[int, int] | None:
     """The last plausible blood pressure in the text (upper above lower)."""
+    patterns = [_BP_PAIR, _BP_WORDS]
+    if _BP_CONTEXT.search(text):
+        patterns.append(_BP_DASH)
     found = [
         (m.start(), int(m.group(1)), int(m.group(2)))
-        for pattern in (_BP_PAIR, _BP_WORDS)
+        for pattern in patterns
         for m in pattern.finditer(text)
     ]
     plausible = [(pos, sbp, dbp) for pos, sbp, dbp in found if sbp > dbp >= 20]

@@ -44,7 +44,7 @@ def test_glucose_in_mg_dl_via_tool() -> None:
     assert result.message == result.alerts[0].patient_message
 
 
-def test_normal_reading_has_plain_message() -> None:
+def test_reading_without_alert_is_interpreted_against_its_band() -> None:
     raw = {
         "reading": {
             "kind": "blood_pressure",
@@ -56,6 +56,23 @@ def test_normal_reading_has_plain_message() -> None:
     }
     result = record_reading_tool.call(raw, CTX)
     assert result.alerts == [] and result.plausibility.plausible
+    assert result.interpretation is not None
+    assert result.interpretation.code == "bp_high_normal"
+    assert result.interpretation.fact_ids == ["bp.normal.sbp", "bp.normal.dbp"]
+    assert result.message == result.interpretation.message
+    assert "128/82" in result.message.zh and "正常高值" in result.message.zh
+
+
+def test_reading_without_a_band_is_recorded_plainly() -> None:
+    raw = {
+        "reading": {
+            "kind": "heart_rate",
+            "value": 72,
+            "measured_at": "2026-05-01T07:30:00+08:00",
+        }
+    }
+    result = record_reading_tool.call(raw, CTX)
+    assert result.alerts == [] and result.interpretation is None
     assert result.message.zh == "读数已记录。"
 
 
