@@ -8,6 +8,8 @@ from typing import Any, Protocol
 
 from agent.llm.base import ChatProvider, ReviewerProvider
 from guardrails.tenant_policy import TenantPolicy, neutral_policy
+from knowledge.answer_cards import AnswerCard
+from knowledge.card_match import CardMatch
 from tools.registry import ToolContext, ToolRegistry
 
 
@@ -27,6 +29,14 @@ class Retriever(Protocol):
         language: str | None = None,
         exclude_audience: str | None = None,
     ) -> Retrieval: ...
+
+    def passages_of(
+        self, query: str, doc_ids: list[str], *, prefer: list[str] = ..., per_doc: int = 1
+    ) -> list[Any]: ...
+
+
+class CardSource(Protocol):
+    def match(self, text: str) -> tuple[CardMatch, AnswerCard] | None: ...
 
 
 EventSink = Callable[[str, dict[str, Any]], Awaitable[None]]
@@ -51,6 +61,8 @@ class AgentContext:
     retriever: Retriever
     tools: ToolRegistry
     tool_context: ToolContext = field(default_factory=ToolContext)
+    cards: CardSource | None = None
+    """Matches the question to a curated answer card (None: extractive answers only)."""
     retrieval_k: int = 4
     max_tool_rounds: int = 3
     max_revisions: int = 2

@@ -36,6 +36,8 @@ class AgentState(TurnInput, total=False):
     """Retrieved passages (EvidencePassage dicts) with citation numbers."""
     abstained: bool
     """Retrieval found nothing reliable enough to answer from."""
+    answer_card: dict[str, Any] | None
+    """agent.llm.base.MatchedCard as a dict: the curated answer card the question matched."""
     draft: str
     """The current draft reply (before review)."""
     cited_refs: list[int]

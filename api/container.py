@@ -17,6 +17,7 @@ from core.coordination import Coordinator, make_coordinator
 from core.crypto import configure as configure_encryption
 from core.db.session import make_engine, make_sessionmaker, upgrade_database_async
 from core.settings import Settings
+from knowledge.card_match import CardLayer
 from knowledge.service import KnowledgeService
 from tools.catalog import default_registry
 from tools.registry import ToolRegistry
@@ -35,6 +36,7 @@ class Container:
     tools: ToolRegistry
     graph: Any
     red_flags: SemanticLayer
+    cards: CardLayer
 
 
 @asynccontextmanager
@@ -64,6 +66,7 @@ async def build_container(
                 tools=default_registry(),
                 graph=build_graph(checkpointer=saver),
                 red_flags=SemanticLayer(knowledge.retriever),
+                cards=CardLayer(knowledge.retriever),
             )
     finally:
         await coordinator.close()

@@ -245,6 +245,37 @@ class Retriever:
         index = next((i for i, c in enumerate(self.chunks) if c.chunk_id == chunk_id), None)
         return None if index is None else self._passage(index, 0.0)
 
+    def passages_of(
+        self, query: str, doc_ids: Sequence[str], *, prefer: Sequence[str] = (), per_doc: int = 1
+    ) -> list[Passage]:
+        """The passages of ``doc_ids`` (in that order) that best back an answer to ``query``:
+        chunks stating more of the ``prefer`` strings first (an answer card's numbers), then by
+        similarity to the query (BM25 without a dense backend)."""
+        wanted = {doc_id: n for n, doc_id in enumerate(doc_ids)}
+        rows = [i for i, chunk in enumerate(self.chunks) if chunk.doc_id in wanted]
+        if not rows:
+            return []
+        if self.vectors is not None and self.embedder is not None:
+            similarity = np.einsum("ij,j->i", self.vectors[rows], self.query_vector(query))
+        else:
+            similarity = self.bm25.scores(tokenize(query))[rows]
+        ranked = sorted(
+            zip(rows, similarity.tolist(), strict=True),
+            key=lambda row: (
+                wanted[self.chunks[row[0]].doc_id],
+                -sum(1 for p in prefer if p in self.chunks[row[0]].text),
+                -row[1],
+            ),
+        )
+        taken: dict[str, int] = {}
+        out = []
+        for index, score in ranked:
+            doc_id = self.chunks[index].doc_id
+            if taken.get(doc_id, 0) < per_doc:
+                taken[doc_id] = taken.get(doc_id, 0) + 1
+                out.append(self._passage(index, float(score)))
+        return out
+
     def _passage(self, index: int, score: float) -> Passage:
         chunk = self.chunks[index]
         return Passage(

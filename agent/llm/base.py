@@ -39,6 +39,16 @@ class EvidencePassage(BaseModel):
     score: float = 0.0
 
 
+class MatchedCard(BaseModel):
+    """The curated answer card the question matched, in the turn's language, with the citation
+    numbers of the passages it is written from."""
+
+    id: str
+    answer: str
+    refs: list[int]
+    score: float
+
+
 class ChatRequest(BaseModel):
     messages: list[ChatMessage]
     tools: list[dict[str, Any]] = Field(default_factory=list)
@@ -50,6 +60,7 @@ class ChatRequest(BaseModel):
     pending_intent: str | None = None
     """Set when the previous assistant turn asked a clarifying question for this intent."""
     tenant_disclosure: str | None = None
+    card: MatchedCard | None = None
 
 
 class Usage(BaseModel):
@@ -75,6 +86,8 @@ class ReviewRequest(BaseModel):
     evidence: list[EvidencePassage] = Field(default_factory=list)
     tool_results: list[dict[str, Any]] = Field(default_factory=list)
     language: Literal["zh", "en"] = "zh"
+    card: MatchedCard | None = None
+    """The curated card the draft may restate (its text is reviewed in the repository)."""
 
 
 class ReviewOutcome(BaseModel):

@@ -25,6 +25,7 @@ async def ingest_message(state: AgentState, runtime: Runtime[AgentContext]) -> d
         "cited_refs": [],
         "evidence": [],
         "abstained": False,
+        "answer_card": None,
         "review": {},
         "safety": {},
         "reply": "",

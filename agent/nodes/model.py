@@ -7,7 +7,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
-from agent.llm.base import ChatMessage, ChatRequest, EvidencePassage
+from agent.llm.base import ChatMessage, ChatRequest, EvidencePassage, MatchedCard
 from agent.prompts import FALLBACK_REPLY
 from agent.state import AgentState
 
@@ -25,6 +25,7 @@ async def call_model(state: AgentState, runtime: Runtime[AgentContext]) -> dict[
         feedback=state.get("feedback", []),
         pending_intent=state.get("pending_intent"),
         tenant_disclosure=ctx.tenant_disclosure,
+        card=MatchedCard.model_validate(card) if (card := state.get("answer_card")) else None,
     )
     response = await ctx.provider.complete(request)
     if response.tool_calls and not response.fallback:

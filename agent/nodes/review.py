@@ -16,7 +16,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
-from agent.llm.base import EvidencePassage, ReviewOutcome, ReviewRequest
+from agent.llm.base import EvidencePassage, MatchedCard, ReviewOutcome, ReviewRequest
 from agent.nodes.review_checks import combine_review, deterministic_findings
 from agent.state import AgentState
 from core.schemas import Review, ReviewReason
@@ -53,6 +53,9 @@ async def review_draft(state: AgentState, runtime: Runtime[AgentContext]) -> dic
                 evidence=evidence,
                 tool_results=tool_results,
                 language=language,
+                card=MatchedCard.model_validate(card)
+                if (card := state.get("answer_card"))
+                else None,
             )
         )
     review = combine_review(findings, outcome, fallback=state.get("fallback", False))

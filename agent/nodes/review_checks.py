@@ -36,6 +36,7 @@ def deterministic_findings(
         card_disclosures=_card_disclosures(cards),
         require_citations=_uses_evidence(draft, evidence) and not tool_results,
         cited_passages={str(e.ref): e.text for e in evidence if str(e.ref) in cited},
+        curated_text=(state.get("answer_card") or {}).get("answer", ""),
         require_ai_disclosure=policy.require_ai_disclosure,
         required_phrases=policy.required_phrases(language),
         banned_phrases=list(policy.banned_phrases),

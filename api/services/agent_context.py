@@ -35,6 +35,7 @@ def build_agent_context(
         retriever=c.knowledge.retriever(),
         tools=c.tools,
         tool_context=tool_context,
+        cards=c.cards,
         retrieval_k=c.settings.retrieval_k,
         max_tool_rounds=c.settings.max_tool_rounds,
         max_revisions=c.settings.max_revisions,

@@ -60,11 +60,14 @@ def _inline_support(
     passages = {fold(key): text for key, text in context.cited_passages.items()}
     findings = []
     folded = fold(draft)
+    curated = fold(strip_citations(context.curated_text)) if context.curated_text else ""
     for match in _SENTENCE.finditer(folded):
         ids = marker.findall(match.group())
         if not ids:
             continue
         sentence = strip_citations(draft[match.start() : match.end()])
+        if curated and fold(sentence).strip() and fold(sentence).strip() in curated:
+            continue
         cited = [passages[i] for i in ids if i in passages]
         if cited and not is_supported(sentence, cited):
             findings.append(

@@ -43,6 +43,9 @@ class OutputCheckContext(BaseModel):
     """Evidence was used, so the draft must cite at least one source."""
     cited_passages: dict[str, str] = Field(default_factory=dict)
     """Citation id -> passage text, to check that a cited passage supports its sentence."""
+    curated_text: str = ""
+    """The matched answer card's text, reviewed in the repository: its sentences restate their
+    cited documents in other words and need no lexical support (their numbers still do)."""
     allowed_pii_kinds: set[PiiKind] = Field(default_factory=set)
     allowed_pii_values: list[str] = Field(default_factory=list)
     """Values the reply may carry (a facility's phone number from a referral tool)."""

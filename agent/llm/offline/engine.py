@@ -10,6 +10,7 @@ from typing import Any
 
 from agent.llm.base import ChatMessage, ChatRequest, ChatResponse, ToolCallRequest
 from agent.llm.offline import care_replies, finance_replies  # noqa: F401  (summarisers)
+from agent.llm.offline.cards import asks_more_than_a_reading, card_answer
 from agent.llm.offline.claims import claim_terms, verified_by
 from agent.llm.offline.composer import compose_guideline_answer
 from agent.llm.offline.intents import Classification, IntentClassifier, default_classifier
@@ -128,6 +129,9 @@ class OfflineChatProvider:
         return self.classifier.classify(text, exclude=frozenset({"verify_claim"}))
 
     def _answer_from_evidence(self, query: str, request: ChatRequest, intent: str) -> ChatResponse:
+        if request.card is not None and not request.feedback:
+            content, refs = card_answer(request.card, request.language)
+            return ChatResponse(content=content, cited_refs=refs, intent=intent)
         if request.abstained or not request.evidence:
             return ChatResponse(content=t("no_evidence", request.language), intent=intent)
         passages = request.evidence
@@ -139,6 +143,9 @@ class OfflineChatProvider:
     def _with_education(self, intent: str, query: str, request: ChatRequest) -> ChatResponse:
         """The fixed text; for medicine and claim questions, guideline education after it."""
         fixed = t(intent, request.language)
+        if intent in _WITH_EDUCATION and request.card is not None and not request.feedback:
+            education, refs = card_answer(request.card, request.language, footer=False)
+            return ChatResponse(content=f"{fixed}\n\n{education}", cited_refs=refs, intent=intent)
         if (
             intent not in _WITH_EDUCATION
             or request.feedback
@@ -178,7 +185,14 @@ class OfflineChatProvider:
             if extract_city_tier(asked) is None:
                 parts.append(t("quote_city_assumed", request.language))
             parts.insert(0, _genetic_note(asked, request).strip())
-        return ChatResponse(content="\n\n".join(p for p in parts if p), intent="tool_result")
+        refs: list[int] = []
+        if request.card is not None and asks_more_than_a_reading(asked, results):
+            # "空腹血糖7.2，平时要注意什么": the reading is interpreted, the question answered.
+            answer, refs = card_answer(request.card, request.language, footer=False)
+            parts.append(answer)
+        return ChatResponse(
+            content="\n\n".join(p for p in parts if p), cited_refs=refs, intent="tool_result"
+        )
 
 
 def _focus(message: str) -> str:
