@@ -14,8 +14,8 @@ from agent.llm.offline.cards import asks_more_than_a_reading, card_answer
 from agent.llm.offline.claims import claim_terms, verified_by
 from agent.llm.offline.composer import compose_guideline_answer
 from agent.llm.offline.intents import Classification, IntentClassifier, default_classifier
-from agent.llm.offline.quote_slots import extract_city_tier
-from agent.llm.offline.slots import bare_amount, extract_payment_slots
+from agent.llm.offline.quote_slots import extract_city_tier, extract_sex, extract_smoker
+from agent.llm.offline.slots import bare_amount, extract_age, extract_payment_slots, extract_terms
 from agent.llm.offline.templates import t
 from agent.llm.offline.tool_args import ARG_BUILDERS
 from agent.llm.offline.tool_replies import summarise_tool_result
@@ -80,12 +80,14 @@ class OfflineChatProvider:
         found = self._classify(focus, normalise(focus), request)
         intent = found.intent
         answered: dict[str, Any] = {}
+        if pending_intent and not pending_slot and not _adds_slot(pending_intent, text):
+            pending_intent = None  # a result was shown; this message is about something else
         if pending_intent and (found.score < 2 or found.intent == pending_intent):
             intent = pending_intent
             amount = bare_amount(text)
             if pending_slot and amount is not None:
                 answered[pending_slot] = amount
-            text = _recent_user_text(request.messages) if amount is None else text
+            text = _recent_user_text(request.messages, limit=6) if amount is None else text
             if amount is not None:
                 text = _recent_user_text(request.messages[:-1]) + " " + text
         if intent in _FIXED:
@@ -107,10 +109,11 @@ class OfflineChatProvider:
                     intent=intent,
                     pending_intent=f"{intent}:{plan.missing}",
                 )
-            call = ToolCallRequest(
-                id=f"call_{uuid.uuid4().hex[:12]}", name=tool, arguments=plan.args
-            )
-            return ChatResponse(tool_calls=[call], intent=intent)
+            calls = [
+                ToolCallRequest(id=f"call_{uuid.uuid4().hex[:12]}", name=tool, arguments=args)
+                for args in _per_term(tool, plan.args, normalise(last.content))
+            ]
+            return ChatResponse(tool_calls=calls, intent=intent)
         if tool == "quote_insurance" or intent == "insurance_quote":
             note = _genetic_note(text, request)
             if note:
@@ -177,9 +180,10 @@ class OfflineChatProvider:
             if message.role != "tool":
                 break
             results.append((message.name or "", json.loads(message.content or "{}")))
-        parts = [
-            summarise_tool_result(name, data, request.language) for name, data in results[::-1]
-        ]
+        parts = _without_repeats(
+            [summarise_tool_result(name, data, request.language) for name, data in results[::-1]],
+            footer=t("finance_footer", request.language),
+        )
         asked = normalise(_last_user(request.messages))
         if any(name == "quote_insurance" and "error" not in data for name, data in results):
             if extract_city_tier(asked) is None:
@@ -190,9 +194,54 @@ class OfflineChatProvider:
             # "空腹血糖7.2，平时要注意什么": the reading is interpreted, the question answered.
             answer, refs = card_answer(request.card, request.language, footer=False)
             parts.append(answer)
+        follow = next((_CONTINUES.get(name) for name, _ in results if name in _CONTINUES), None)
         return ChatResponse(
-            content="\n\n".join(p for p in parts if p), cited_refs=refs, intent="tool_result"
+            content="\n\n".join(p for p in parts if p),
+            cited_refs=refs,
+            intent="tool_result",
+            # "12期和24期各多少", "住在杭州": the next message may refine this result
+            pending_intent=f"{follow}:" if follow else None,
         )
+
+
+# After these tools' results, a message adding one of their slots refines the result.
+_CONTINUES = {"compute_payment_plans": "payment_plan", "quote_insurance": "insurance_quote"}
+
+
+def _without_repeats(parts: list[str], footer: str) -> list[str]:
+    """Several results of one tool (12 and 24 months) share lines: each is said once, and the
+    shared footer comes last."""
+    seen: set[str] = set()
+    out = []
+    for part in parts:
+        lines = [ln for ln in part.split("\n") if ln not in seen or not ln.strip()]
+        seen.update(lines)
+        out.append("\n".join(lines))
+    if sum(footer in part for part in parts) > 1:
+        out = [p.replace(footer, "").strip() for p in out] + [footer]
+    return out
+
+
+def _adds_slot(intent: str, text: str) -> bool:
+    if intent == "payment_plan":
+        return bool(extract_payment_slots(text))
+    if intent == "insurance_quote":
+        return bool(
+            extract_age(text) is not None
+            or extract_sex(text)
+            or extract_city_tier(text)
+            or extract_smoker(text) is not None
+        )
+    return True
+
+
+def _per_term(tool: str, args: dict[str, Any], latest: str) -> list[dict[str, Any]]:
+    """One payment-plan call per term the latest message names ("12期和24期各多少", "那24期
+    呢" after 12 months were shown); otherwise the one call."""
+    terms = extract_terms(latest) if tool == "compute_payment_plans" else []
+    if not terms:
+        return [args]
+    return [{**args, "term_months": months} for months in terms[:4]]
 
 
 def _focus(message: str) -> str:

@@ -50,6 +50,22 @@ def summarise_payment_plans(data: dict[str, Any], language: Language) -> str:
             f"{best['monthly_payment']} yuan a month, APR {_pct(best['apr'])}, total cost "
             f"(interest + fees) {best['total_cost']} yuan."
         )
+    elif len({o["term_months"] for o in options}) == 1:
+        # One term was asked for ("12期多少"): its figures, and that it is too dear.
+        cheapest = min(options, key=lambda o: Decimal(str(o["total_cost"])))
+        name = cheapest["lender_name_zh"] if zh else cheapest["lender_name_en"]
+        lines.append(
+            f"分{cheapest['term_months']}期（{name}）：每月约{cheapest['monthly_payment']}元，"
+            f"年化利率{_pct(cheapest['apr'])}，总成本（利息+费用）{cheapest['total_cost']}元；"
+            f"超出了每月还款不超过收入{ratio}的可承受范围。"
+            if zh
+            else f"Over {cheapest['term_months']} months ({name}): about "
+            f"{cheapest['monthly_payment']} yuan a month, APR {_pct(cheapest['apr'])}, total cost "
+            f"(interest + fees) {cheapest['total_cost']} yuan; more than the {ratio} of income "
+            f"that repayments should stay within."
+        )
+        for suggestion in data.get("suggestions", [])[:3]:
+            lines.append("· " + (suggestion["text_zh"] if zh else suggestion["text_en"]))
     else:
         lines.append(
             f"按每月还款不超过收入{ratio}的标准，目前没有可承受的分期方案。"

@@ -122,6 +122,17 @@ def extract_payment_slots(text: str) -> Slots:
     return slots
 
 
+def extract_terms(text: str) -> list[int]:
+    """Every term named ("12期和24期各多少" -> [12, 24]), in order, each once."""
+    found: list[tuple[int, int]] = []
+    for index, pattern in enumerate(_TERM):
+        for match in pattern.finditer(text):
+            value = to_number(match.group(1))
+            if value is not None:
+                found.append((match.start(), int(value * (12 if index == 3 else 1))))
+    return list(dict.fromkeys(months for _, months in sorted(found)))
+
+
 def extract_age(text: str) -> int | None:
     for pattern in _AGE:
         match = pattern.search(text)
