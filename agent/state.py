@@ -72,6 +72,11 @@ class AgentState(TurnInput, total=False):
     urgent_triage: dict[str, Any] | None
     """The guard's triage result when red flags call for a doctor within 24 hours: the reply
     leads with its instruction (and may state its figures)."""
+    dialogue: dict[str, Any]
+    """agent.dialogue.DialogueState as a dict: who the conversation is about, their stated
+    conditions, the last question that stood on its own. Carried across turns."""
+    context_text: str
+    """This turn's message as searched: a follow-up with what it leans on (agent.dialogue)."""
     safety_question_asked: bool
     """The last reply asked the direct safety question (hopelessness without a plan); a "yes"
     to it this turn means the crisis protocol. Carried across turns (not reset by ingest)."""

@@ -26,6 +26,7 @@ async def ingest_message(state: AgentState, runtime: Runtime[AgentContext]) -> d
         "evidence": [],
         "abstained": False,
         "answer_card": None,
+        "context_text": "",
         "review": {},
         "safety": {},
         "reply": "",

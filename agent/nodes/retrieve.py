@@ -10,6 +10,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
+from agent.dialogue import DialogueState, advance, resolve
 from agent.state import AgentState
 from guardrails.input_guard import passage_is_safe
 from knowledge.answer_cards import AnswerCard
@@ -28,7 +29,9 @@ _ASKS = re.compile(
 async def retrieve_evidence(state: AgentState, runtime: Runtime[AgentContext]) -> dict[str, Any]:
     ctx = runtime.context
     language = state.get("language", "zh")
-    text = state.get("redacted_text") or state["user_text"]
+    said = state.get("redacted_text") or state["user_text"]
+    dialogue = advance(DialogueState.model_validate(state.get("dialogue") or {}), said)
+    text = resolve(dialogue, said, language)  # "那燕麦呢" is searched with what it follows
     query = _retrieval_query(text)
     # Clinician references (scoring charts such as NEWS2) back the tools and the triage rules;
     # they are not what a patient's question is answered from.
@@ -54,6 +57,8 @@ async def retrieve_evidence(state: AgentState, runtime: Runtime[AgentContext]) -
             continue
         evidence.append(_evidence(passage, ref=len(evidence) + 1))
     update: dict[str, Any] = {
+        "dialogue": dialogue.model_dump(),
+        "context_text": text,
         "evidence": evidence,
         "abstained": (bool(result.abstained) and not card_chunks) or not evidence,
     }
