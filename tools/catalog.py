@@ -7,6 +7,7 @@ from tools.insurance.quotes import insurance_quotes_tool
 from tools.readings.tool import record_reading_tool
 from tools.referrals.tool import referral_tool
 from tools.registry import ToolRegistry
+from tools.results.tool import explain_results_tool
 from tools.tasks.tool import create_task_tool
 from tools.triage.tool import triage_tool
 
@@ -20,5 +21,6 @@ def default_registry() -> ToolRegistry:
             referral_tool,
             record_reading_tool,
             create_task_tool,
+            explain_results_tool,
         ]
     )

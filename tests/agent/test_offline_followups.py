@@ -9,7 +9,9 @@ import pytest
 from agent.llm.base import ChatMessage, ChatRequest
 from agent.llm.offline.engine import OfflineChatProvider, _without_repeats
 from agent.llm.offline.finance_replies import summarise_payment_plans
+from agent.llm.offline.result_slots import result_args
 from agent.llm.offline.slots import extract_terms
+from core.text import normalise
 from tools.catalog import default_registry
 
 
@@ -106,3 +108,36 @@ def test_shared_lines_are_said_once_and_the_footer_last() -> None:
     joined = "\n".join(parts)
     assert joined.count("金额8万。") == 1 and joined.count(footer) == 1
     assert joined.endswith(footer) and "分24期：乙。" in joined
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("我1米7，140斤，BMI多少", {"values": [], "height_cm": 170.0, "weight_kg": 70.0}),
+        ("身高1.62米 体重58kg", {"values": [], "height_cm": 162.0, "weight_kg": 58.0}),
+        (
+            "低密度脂蛋白胆固醇：4.5 mmol/L；高密度脂蛋白0.9",
+            {"values": [{"name": "ldl_c", "value": 4.5}, {"name": "hdl_c", "value": 0.9}]},
+        ),
+        (
+            "体检报告肌酐 98 umol/l，egfr 55",
+            {"values": [{"name": "creatinine", "value": 98.0}, {"name": "egfr", "value": 55.0}]},
+        ),
+        ("我最近老是头晕", None),
+    ],
+)
+def test_exam_values_and_body_size_are_read_from_the_message(
+    text: str, expected: dict[str, object] | None
+) -> None:
+    assert result_args(normalise(text)) == expected
+
+
+async def test_a_report_pasted_in_chat_is_explained_value_by_value() -> None:
+    request = ChatRequest(
+        messages=[ChatMessage(role="user", content="体检报告：低密度脂蛋白3.8，尿酸480，要紧吗")],
+        tools=default_registry().schemas(),
+    )
+    response = await OfflineChatProvider().complete(request)
+    assert [c.name for c in response.tool_calls] == ["explain_results"]
+    names = [v["name"] for v in response.tool_calls[0].arguments["values"]]
+    assert names == ["ldl_c", "uric_acid"]

@@ -40,3 +40,9 @@ def summarise_triage(data: dict[str, Any], language: Language) -> str:
         lines.append(t("triage_questions", language, questions=" ".join(questions[:2])))
     lines.append(t("triage_footer", language))
     return "\n".join(line for line in lines if line)
+
+
+@summariser("explain_results")
+def summarise_results(data: dict[str, Any], language: Language) -> str:
+    message = data.get("message") or {}
+    return f"{message.get(language, '')}\n\n{t('results_footer', language)}"

@@ -14,6 +14,7 @@ from agent.llm.offline.quote_slots import (
     extract_sex,
     extract_smoker,
 )
+from agent.llm.offline.result_slots import result_args
 from agent.llm.offline.slots import Slots, extract_age, extract_payment_slots
 
 
@@ -72,10 +73,16 @@ def health_task_args(text: str, answered: Slots) -> ArgPlan:
     return ArgPlan(args=args, missing=missing)
 
 
+def explain_results_args(text: str, answered: Slots) -> ArgPlan:
+    args = result_args(text)
+    return ArgPlan(args=args) if args else ArgPlan(args={}, missing="result_values")
+
+
 ARG_BUILDERS: dict[str, Callable[[str, Slots], ArgPlan]] = {
     "compute_payment_plans": payment_plan_args,
     "quote_insurance": insurance_quote_args,
     "triage_symptoms": symptom_args,
     "record_reading": record_reading_args,
     "create_health_task": health_task_args,
+    "explain_results": explain_results_args,
 }

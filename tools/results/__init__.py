@@ -1,0 +1,1 @@
+"""Exam-report values and body measurements explained against guideline thresholds."""
