@@ -94,3 +94,23 @@ def resolve(state: DialogueState, text: str, language: Language) -> str:
     stated = "" if stated and stated in normalise(text) else stated
     topic = state.topic if is_elliptical(text) else ""
     return " ".join(part for part in (stated, topic, text) if part)
+
+
+_SUBJECT_WORDS = {
+    "self": ("患者本人", "the patient themself"),
+    "mother": ("患者的母亲", "the patient's mother"),
+    "father": ("患者的父亲", "the patient's father"),
+    "child": ("患者的孩子", "the patient's child"),
+    "spouse": ("患者的配偶", "the patient's spouse"),
+    "grandparent": ("患者的祖辈", "the patient's grandparent"),
+}
+
+
+def describe(state: DialogueState) -> str:
+    """The dialogue state for a model's prompt (English, like the rest of the prompt)."""
+    if state.subject == "self" and not state.conditions:
+        return ""
+    who = _SUBJECT_WORDS.get(state.subject, ("", state.subject))[1]
+    words = dialogue_rules().condition_words
+    stated = ", ".join(words[c]["en"] for c in state.conditions if c in words) or "none stated"
+    return f"Conversation so far: it is about {who}; conditions stated for them: {stated}."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import subprocess
 from pathlib import Path
@@ -11,6 +12,7 @@ from pydantic import BaseModel
 
 from core.settings import Settings
 from knowledge.manifest import read_manifest
+from tools.catalog import default_registry
 
 log = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[1]
@@ -18,6 +20,7 @@ PROMPT_FILES = (
     "agent/prompts.py",
     "agent/llm/offline/templates.yaml",
     "agent/llm/offline/intents.yaml",
+    "agent/data/dialogue.yaml",
 )
 
 
@@ -35,6 +38,8 @@ class Provenance(BaseModel):
     git_dirty: bool | None = None
     prompt_version: str
     judge_rules_version: int
+    tool_schemas: str = ""
+    """Hash of the tool schemas the model is offered (names, descriptions, parameters)."""
 
 
 def prompt_version(root: Path = ROOT) -> str:
@@ -45,6 +50,11 @@ def prompt_version(root: Path = ROOT) -> str:
         digest.update(name.encode())
         digest.update(path.read_bytes() if path.exists() else b"<missing>")
     return digest.hexdigest()[:16]
+
+
+def tool_schema_version() -> str:
+    schemas = json.dumps(default_registry().schemas(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(schemas.encode()).hexdigest()[:16]
 
 
 def git_commit(root: Path = ROOT) -> tuple[str | None, bool | None]:
@@ -86,6 +96,7 @@ def in_process_provenance(settings: Settings, index_dir: Path) -> Provenance:
         git_commit=commit,
         git_dirty=dirty,
         prompt_version=prompt_version(),
+        tool_schemas=tool_schema_version(),
         judge_rules_version=judge_rules().version,
     )
 
@@ -101,5 +112,6 @@ def http_provenance(base_url: str) -> Provenance:
         git_commit=commit,
         git_dirty=dirty,
         prompt_version=prompt_version(),
+        tool_schemas=tool_schema_version(),
         judge_rules_version=judge_rules().version,
     )

@@ -61,6 +61,8 @@ class ChatRequest(BaseModel):
     """Set when the previous assistant turn asked a clarifying question for this intent."""
     tenant_disclosure: str | None = None
     card: MatchedCard | None = None
+    dialogue_note: str = ""
+    """What the conversation so far established (who it is about, their conditions)."""
 
 
 class Usage(BaseModel):

@@ -27,7 +27,13 @@ from agent.llm.base import (
     ToolCallRequest,
     Usage,
 )
-from agent.prompts import FALLBACK_REPLY, PRIMARY_SYSTEM, REVIEWER_SYSTEM, render_evidence
+from agent.prompts import (
+    FALLBACK_REPLY,
+    PRIMARY_SYSTEM,
+    REVIEWER_SYSTEM,
+    render_card,
+    render_evidence,
+)
 from core.schemas import ReviewReason
 
 log = logging.getLogger(__name__)
@@ -89,6 +95,8 @@ def to_openai_messages(request: ChatRequest) -> list[dict[str, Any]]:
     system = PRIMARY_SYSTEM.format(
         language_name=language_name,
         tenant_disclosure=request.tenant_disclosure or "",
+        dialogue=request.dialogue_note,
+        card=render_card(request.card),
         evidence=render_evidence(request.evidence),
         feedback=feedback,
     )

@@ -7,6 +7,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
+from agent.dialogue import DialogueState, describe
 from agent.llm.base import ChatMessage, ChatRequest, EvidencePassage, MatchedCard
 from agent.prompts import FALLBACK_REPLY
 from agent.state import AgentState
@@ -26,6 +27,7 @@ async def call_model(state: AgentState, runtime: Runtime[AgentContext]) -> dict[
         pending_intent=state.get("pending_intent"),
         tenant_disclosure=ctx.tenant_disclosure,
         card=MatchedCard.model_validate(card) if (card := state.get("answer_card")) else None,
+        dialogue_note=describe(DialogueState.model_validate(state.get("dialogue") or {})),
     )
     response = await ctx.provider.complete(request)
     if response.tool_calls and not response.fallback:

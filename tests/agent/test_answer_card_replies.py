@@ -10,8 +10,10 @@ from agent.llm.base import ChatMessage, ChatRequest, EvidencePassage, MatchedCar
 from agent.llm.offline.cards import asks_more_than_a_reading
 from agent.llm.offline.engine import OfflineChatProvider
 from agent.llm.offline.reviewer import OfflineReviewer
+from agent.llm.openai_provider import to_openai_messages
 from agent.nodes.respond import number_citations
 from agent.nodes.retrieve import question_focus
+from evals.provenance import tool_schema_version
 from tools.catalog import default_registry
 
 _PASSAGE = EvidencePassage(
@@ -125,3 +127,20 @@ def test_a_cited_ref_without_a_marker_is_still_listed() -> None:
 )
 def test_the_question_is_found_after_a_preamble(text: str, focus: str) -> None:
     assert question_focus(text) == focus
+
+
+def test_a_configured_model_gets_the_card_and_the_dialogue_state() -> None:
+    request = _request(
+        "那她能吃燕麦吗",
+        card=_CARD,
+        dialogue_note="Conversation so far: it is about the patient's mother; conditions stated "
+        "for them: diabetes.",
+    )
+    system = to_openai_messages(request)[0]["content"]
+    assert "Curated answer card" in system and _CARD.answer in system and "cite [1]" in system
+    assert "the patient's mother" in system and "diabetes" in system
+
+
+def test_eval_provenance_names_the_tool_schemas() -> None:
+    first, second = tool_schema_version(), tool_schema_version()
+    assert first == second and len(first) == 16

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agent.dialogue import DialogueState, advance, is_elliptical, is_follow_up, resolve
+from agent.dialogue import DialogueState, advance, describe, is_elliptical, is_follow_up, resolve
 
 
 def _after(*messages: str) -> DialogueState:
@@ -60,3 +60,9 @@ def test_a_question_that_stands_alone_is_searched_as_it_is() -> None:
 def test_follow_ups_are_recognised(text: str, elliptical: bool, follow_up: bool) -> None:
     assert is_elliptical(text) is elliptical
     assert is_follow_up(text) is follow_up
+
+
+def test_the_state_is_described_for_a_model_only_when_it_says_something() -> None:
+    assert describe(DialogueState()) == ""
+    note = describe(_after("我妈有糖尿病，早上能喝粥吗"))
+    assert "mother" in note and "diabetes" in note
