@@ -68,3 +68,15 @@ def test_exclude_falls_back_to_scored_intents() -> None:
     assert default_classifier().classify(text).intent == "verify_claim"
     other = default_classifier().classify(text, exclude=frozenset({"verify_claim"}))
     assert other.intent != "verify_claim"
+
+
+def test_every_intent_declares_how_it_is_handled() -> None:
+    from agent.llm.offline.intents import IntentDef, default_classifier
+
+    classifier = default_classifier()
+    kinds = {i.id: i.kind for i in classifier.table.intents}
+    assert kinds["greeting"] == "fixed" and kinds["medication_dose"] == "refuse_with_education"
+    assert kinds["payment_plan"] == "tool" and kinds["guideline_question"] == "answer"
+    assert all(kind is not None for kind in kinds.values())
+    with pytest.raises(ValueError, match="needs a tool"):
+        IntentDef(id="broken", kind="tool")

@@ -6,6 +6,7 @@ import asyncio
 import json
 import re
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from agent.llm.base import ChatMessage, ChatRequest, ChatResponse, ToolCallRequest
@@ -23,17 +24,22 @@ from core.text import normalise
 from guardrails.grounding import is_supported, split_claims
 from tools.insurance.conditions import load_condition_vocabulary
 
-_FIXED = {"greeting", "thanks", "capabilities"}
-# Declined with a fixed text; dose and prescription add guideline education (not on revision).
-_REFUSALS = {
-    "medication_dose",
-    "prescription_request",
-    "controlled_drug",
-    "fraud_request",
-    "insurance_concealment",
-    "privacy_request",
-}
-_WITH_EDUCATION = {"medication_dose", "prescription_request"}
+
+@dataclass(frozen=True)
+class _Turn:
+    """The message as the handlers see it."""
+
+    intent: str
+    focus: str
+    """The part that asks (a long story ends with its question)."""
+    text: str
+    """Normalised, with the earlier messages a continued intent needs for its slots."""
+    answered: dict[str, Any]
+    """A slot the pending clarifying question asked for, answered by a bare amount."""
+    latest: str
+    """This message alone, normalised."""
+
+
 # "How is the APR calculated?" names no amount: a question for the guidelines, not the tool.
 _CONCEPT = re.compile(
     r"怎么算|如何计算|是什么|什么意思|区别|一样吗|是不是|合法吗|"
@@ -90,12 +96,34 @@ class OfflineChatProvider:
             text = _recent_user_text(request.messages, limit=6) if amount is None else text
             if amount is not None:
                 text = _recent_user_text(request.messages[:-1]) + " " + text
-        if intent in _FIXED:
-            return ChatResponse(content=t(intent, request.language), intent=intent)
-        if intent in _REFUSALS or intent == "claim_guarantee":
-            return self._with_education(intent, focus, request)
-        if intent == "verify_claim":
-            return self._unverified(focus, request)
+        turn = _Turn(intent, focus, text, answered, normalise(last.content))
+        handlers = {
+            "fixed": self._fixed,
+            "refuse": self._refuse,
+            "refuse_with_education": self._refuse,
+            "verify": self._verify,
+            "tool": self._tool,
+            "answer": self._answer,
+        }
+        return handlers[self.classifier.kind_of(intent)](turn, request)
+
+    def _fixed(self, turn: _Turn, request: ChatRequest) -> ChatResponse:
+        return ChatResponse(content=t(turn.intent, request.language), intent=turn.intent)
+
+    def _refuse(self, turn: _Turn, request: ChatRequest) -> ChatResponse:
+        return self._with_education(turn.intent, turn.focus, request)
+
+    def _verify(self, turn: _Turn, request: ChatRequest) -> ChatResponse:
+        return self._unverified(turn.focus, request)
+
+    def _answer(self, turn: _Turn, request: ChatRequest) -> ChatResponse:
+        return self._answer_from_evidence(turn.focus, request, turn.intent)
+
+    def _tool(self, turn: _Turn, request: ChatRequest) -> ChatResponse:
+        """The tool's call when its slots are there; a clarifying question for the first one
+        missing; an answer from the guidelines when the tool is not enabled or the message asks
+        about a concept ("APR 怎么算")."""
+        intent, text, answered = turn.intent, turn.text, turn.answered
         tool = self.classifier.tool_of(intent)
         if tool == "compute_payment_plans" and _is_concept_question(text, answered):
             tool = None
@@ -111,14 +139,14 @@ class OfflineChatProvider:
                 )
             calls = [
                 ToolCallRequest(id=f"call_{uuid.uuid4().hex[:12]}", name=tool, arguments=args)
-                for args in _per_term(tool, plan.args, normalise(last.content))
+                for args in _per_term(tool, plan.args, turn.latest)
             ]
             return ChatResponse(tool_calls=calls, intent=intent)
         if tool == "quote_insurance" or intent == "insurance_quote":
             note = _genetic_note(text, request)
             if note:
                 return ChatResponse(content=note.strip(), intent=intent)
-        return self._answer_from_evidence(focus, request, intent)
+        return self._answer_from_evidence(turn.focus, request, intent)
 
     def _classify(self, raw: str, text: str, request: ChatRequest) -> Classification:
         """A claim to confirm stays one only when it names something no passage states."""
@@ -146,15 +174,11 @@ class OfflineChatProvider:
     def _with_education(self, intent: str, query: str, request: ChatRequest) -> ChatResponse:
         """The fixed text; for medicine and claim questions, guideline education after it."""
         fixed = t(intent, request.language)
-        if intent in _WITH_EDUCATION and request.card is not None and not request.feedback:
+        educates = self.classifier.kind_of(intent) == "refuse_with_education"
+        if educates and request.card is not None and not request.feedback:
             education, refs = card_answer(request.card, request.language, footer=False)
             return ChatResponse(content=f"{fixed}\n\n{education}", cited_refs=refs, intent=intent)
-        if (
-            intent not in _WITH_EDUCATION
-            or request.feedback
-            or request.abstained
-            or not request.evidence
-        ):
+        if not educates or request.feedback or request.abstained or not request.evidence:
             return ChatResponse(content=fixed, intent=intent)
         # A dose question gets no sentence stating an amount, whatever it measures.
         education, refs = compose_guideline_answer(

@@ -7,20 +7,37 @@ import re
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 import yaml
-from pydantic import BaseModel
+from pydantic import BaseModel, model_validator
 
 DEFAULT_INTENT = "guideline_question"
 
 
+IntentKind = Literal["fixed", "refuse", "refuse_with_education", "verify", "tool", "answer"]
+"""How the engine handles an intent: a fixed text; a refusal (with guideline education after
+it); a claim to verify; a tool call (its slots, or a clarifying question); an answer from the
+guidelines (an answer card, else composed from passages)."""
+
+
 class IntentDef(BaseModel):
     id: str
+    kind: IntentKind | None = None
+    """Defaults to ``tool`` when the intent names one, else ``answer``."""
     tool: str | None = None
     priority: int = 0
     """Above 0: a pattern hit decides outright (highest priority first), before any scoring."""
     patterns: list[str] = []
     exemplars: list[str] = []
+
+    @model_validator(mode="after")
+    def _kind(self) -> IntentDef:
+        if self.kind is None:
+            self.kind = "tool" if self.tool else "answer"
+        if self.kind == "tool" and not self.tool:
+            raise ValueError(f"intent {self.id}: kind tool needs a tool")
+        return self
 
 
 class IntentTable(BaseModel):
@@ -51,6 +68,7 @@ class IntentClassifier:
         self._patterns = {i.id: [re.compile(p) for p in i.patterns] for i in table.intents}
         self._exemplars = {i.id: [_bigrams(e.lower()) for e in i.exemplars] for i in table.intents}
         self._tools = {i.id: i.tool for i in table.intents}
+        self._kinds: dict[str, IntentKind] = {i.id: i.kind or "answer" for i in table.intents}
 
     def classify(
         self, normalised_text: str, exclude: frozenset[str] = frozenset()
@@ -81,6 +99,9 @@ class IntentClassifier:
 
     def tool_of(self, intent: str) -> str | None:
         return self._tools.get(intent)
+
+    def kind_of(self, intent: str) -> IntentKind:
+        return self._kinds.get(intent, "answer")
 
 
 @lru_cache(maxsize=1)
