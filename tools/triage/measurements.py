@@ -35,7 +35,14 @@ _TEMP = re.compile(
 )
 _GLUCOSE = re.compile(
     r"(?:血糖|glucose|blood sugars?|sugars?(?: level| reading)?|\bbgl?\b|\bbsl\b|fingerstick|\bcbg"
-    r"|\bcgm)[^\d]{0,14}(\d{1,3}(?:\.\d+)?)\s*(mmol/l|mmol|mg/dl|mg)?"
+    r"|\bcgm)(?:(?!i'?m\b|i am\b|aged?\b|岁)[^\d?？。!！;；]){0,14}(\d{1,3}(?:\.\d+)?)\s*"
+    r"(mmol/l|mmol|mg/dl|mg)?"
+)
+# "5.9 fasting sugar": the value before the word (the gap above never crosses a sentence end or
+# an age, so "sugar ok? i'm 45" is not a glucose of 45 mg/dL).
+_GLUCOSE_BEFORE = re.compile(
+    r"(?<![\d.])(\d{1,3}(?:\.\d+)?)\s*(mmol/l|mmol|mg/dl)?\s*(?:fasting |random |morning |"
+    r"after[- ]meal |post[- ]?meal )?(?:blood )?(?:sugar|glucose)\b"
 )
 _HEART_RATE = re.compile(r"(?:心率|脉搏|心跳|\bhr\b|heart rate|pulse(?! ox))[^\d]{0,8}(\d{2,3})")
 _RESPIRATORY_RATE = re.compile(
@@ -118,7 +125,7 @@ def read_measurements(
     for match in _TEMP.finditer(normalised):
         raw, unit = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
         add("temperature_c", _celsius(float(raw), unit), f"temperature {raw}")
-    for match in _GLUCOSE.finditer(normalised):
+    for match in [*_GLUCOSE.finditer(normalised), *_GLUCOSE_BEFORE.finditer(normalised)]:
         value = _glucose_mmol(float(match.group(1)), match.group(2))
         add("glucose_mmol", value, f"glucose {match.group(1)} {match.group(2) or ''}".strip())
     for match in _HEART_RATE.finditer(normalised):

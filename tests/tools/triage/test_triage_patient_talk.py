@@ -1,0 +1,30 @@
+"""Messages met while talking to the service as a patient: a relative's stroke told in passing,
+and an age next to a glucose value."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.triage import TriageRequest, triage
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我爸74岁，昨天开始说话有点含糊，右手拿筷子不稳",
+        "我妈讲话有点含含糊糊的，左手使不上劲",
+        "my dad's speech is slurred and his right arm is weak",
+    ],
+)
+def test_speech_and_one_sided_weakness_are_an_emergency(text: str) -> None:
+    assert triage(TriageRequest(text=text)).level == "emergency"
+
+
+def test_an_age_is_not_a_glucose_value() -> None:
+    result = triage(TriageRequest(text="Is 5.9 fasting sugar ok? I'm 45 and a bit overweight."))
+    assert result.measurements.glucose_mmol == 5.9
+    assert result.level != "emergency" and not result.red_flags
+
+
+def test_a_low_glucose_after_the_word_still_counts() -> None:
+    assert triage(TriageRequest(text="my sugar was 2.1 and she is confused")).level == "emergency"
