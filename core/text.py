@@ -81,9 +81,10 @@ def normalise(text: str) -> str:
 
 
 def detect_language(text: str) -> Language:
-    """'zh' when the text holds a meaningful share of CJK characters, else 'en'."""
+    """'zh' when the text holds a meaningful share of CJK characters, else 'en'; a message with
+    no letters at all (emoji, digits, punctuation) gets the service's first language, Chinese."""
     cjk = len(_CJK.findall(text))
     latin = len(re.findall(r"[A-Za-z]", text))
     if cjk == 0:
-        return "en"
+        return "en" if latin else "zh"
     return "zh" if cjk * 3 >= latin or cjk >= 4 else "en"

@@ -141,3 +141,19 @@ async def test_a_report_pasted_in_chat_is_explained_value_by_value() -> None:
     assert [c.name for c in response.tool_calls] == ["explain_results"]
     names = [v["name"] for v in response.tool_calls[0].arguments["values"]]
     assert names == ["ldl_c", "uric_acid"]
+
+
+@pytest.mark.parametrize("text", ["🙂🙂🙂", "???", "。。。"])
+async def test_a_message_with_no_words_gets_a_kind_clarifying_question(text: str) -> None:
+    request = ChatRequest(messages=[ChatMessage(role="user", content=text)], language="zh")
+    response = await OfflineChatProvider().complete(request)
+    assert response.intent == "unclear" and "告诉我您想问什么" in response.content
+
+
+async def test_a_question_about_readings_without_a_value_is_answered_not_asked_back() -> None:
+    text = "我血压一直140多，医生让我吃药，我能不能先不吃药靠运动"
+    request = ChatRequest(
+        messages=[ChatMessage(role="user", content=text)], tools=default_registry().schemas()
+    )
+    response = await OfflineChatProvider().complete(request)
+    assert not response.tool_calls and response.pending_intent is None

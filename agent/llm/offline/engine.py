@@ -52,6 +52,8 @@ _AMOUNT_STATED = re.compile(
 # The input guard replaces a sentence that instructs the assistant with this marker.
 _NEUTRALISED = re.compile(r"\[(?:已忽略[:：]文本中的指令|ignored: instructions inside the text)\]")
 _LONG_MESSAGE = 300
+_ASKS = re.compile(r"[?？]|吗|能不能|可不可以|要不要|怎么|该不该|\b(can|should|is it|do i)\b")
+_WORDS = re.compile(r"[A-Za-z\u4e00-\u9fff\u3400-\u4dbf]|\d{2,}")
 _SENTENCE_END = re.compile(r"(?<=[。！？!?\n])")
 
 
@@ -80,6 +82,9 @@ class OfflineChatProvider:
             return ChatResponse(
                 content=t("instructions_ignored", request.language), intent="injection"
             )
+        if not _WORDS.search(asked):
+            # emoji, punctuation or bare digits: nothing to answer yet, so ask kindly
+            return ChatResponse(content=t("clarify_unclear", request.language), intent="unclear")
         focus = _focus(asked)
         text = normalise(asked)
         pending_intent, pending_slot = _split_pending(request.pending_intent)
@@ -130,6 +135,9 @@ class OfflineChatProvider:
         available = {spec["function"]["name"] for spec in request.tools}
         if tool and tool in available and tool in ARG_BUILDERS:
             plan = ARG_BUILDERS[tool](text, answered)
+            if plan.missing and tool == "record_reading" and _ASKS.search(turn.latest):
+                # "血压一直140多，能不能不吃药": a question about readings, not one to record
+                return self._answer_from_evidence(turn.focus, request, "guideline_question")
             if plan.missing:
                 question = t(f"clarify_{plan.missing}", request.language)
                 return ChatResponse(
