@@ -157,3 +157,13 @@ async def test_a_question_about_readings_without_a_value_is_answered_not_asked_b
     )
     response = await OfflineChatProvider().complete(request)
     assert not response.tool_calls and response.pending_intent is None
+
+
+async def test_a_daughter_asking_about_two_medicines_gets_education_not_a_privacy_refusal() -> None:
+    text = "我妈在吃华法林，今天牙疼想吃布洛芬，两个能一起吃吗？"
+    request = ChatRequest(
+        messages=[ChatMessage(role="user", content=text)], tools=default_registry().schemas()
+    )
+    response = await OfflineChatProvider().complete(request)
+    assert response.intent == "medication_interaction" and not response.tool_calls
+    assert response.content.startswith("两种药能不能一起用，要由医生或药师")

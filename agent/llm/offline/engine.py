@@ -122,7 +122,14 @@ class OfflineChatProvider:
         return self._unverified(turn.focus, request)
 
     def _answer(self, turn: _Turn, request: ChatRequest) -> ChatResponse:
-        return self._answer_from_evidence(turn.focus, request, turn.intent)
+        response = self._answer_from_evidence(turn.focus, request, turn.intent)
+        lead = self.classifier.lead_of(turn.intent)
+        if lead is None:
+            return response
+        if response.content == t("no_evidence", request.language):
+            return ChatResponse(content=t(lead, request.language), intent=turn.intent)
+        content = f"{t(lead, request.language)}\n\n{response.content}"
+        return response.model_copy(update={"content": content})
 
     def _tool(self, turn: _Turn, request: ChatRequest) -> ChatResponse:
         """The tool's call when its slots are there; a clarifying question for the first one

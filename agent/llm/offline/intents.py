@@ -26,6 +26,8 @@ class IntentDef(BaseModel):
     kind: IntentKind | None = None
     """Defaults to ``tool`` when the intent names one, else ``answer``."""
     tool: str | None = None
+    lead: str | None = None
+    """A fixed text (templates.yaml) said before an ``answer``."""
     priority: int = 0
     """Above 0: a pattern hit decides outright (highest priority first), before any scoring."""
     patterns: list[str] = []
@@ -69,6 +71,7 @@ class IntentClassifier:
         self._exemplars = {i.id: [_bigrams(e.lower()) for e in i.exemplars] for i in table.intents}
         self._tools = {i.id: i.tool for i in table.intents}
         self._kinds: dict[str, IntentKind] = {i.id: i.kind or "answer" for i in table.intents}
+        self._leads = {i.id: i.lead for i in table.intents if i.lead}
 
     def classify(
         self, normalised_text: str, exclude: frozenset[str] = frozenset()
@@ -102,6 +105,9 @@ class IntentClassifier:
 
     def kind_of(self, intent: str) -> IntentKind:
         return self._kinds.get(intent, "answer")
+
+    def lead_of(self, intent: str) -> str | None:
+        return self._leads.get(intent)
 
 
 @lru_cache(maxsize=1)
