@@ -16,6 +16,7 @@ CardType = Literal[
     "task",
     "reading",
     "emergency",
+    "exam_report",
 ]
 TURN_LEVEL_ORDER: dict[str, int] = {"self_care": 0, "routine": 1, "urgent": 2, "emergency": 3}
 

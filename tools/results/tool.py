@@ -44,8 +44,33 @@ class ExplainResultsArgs(BaseModel):
         return self
 
 
+_LABELS = {
+    "ldl_c": "LDL-C",
+    "total_cholesterol": "TC",
+    "triglycerides": "TG",
+    "hdl_c": "HDL-C",
+    "hba1c": "HbA1c",
+    "uric_acid": "UA",
+    "egfr": "eGFR",
+    "alt": "ALT",
+    "creatinine": "Cr",
+    "tsh": "TSH",
+    "bmi": "BMI",
+}
+
+
+class ReportItem(BaseModel):
+    """One row of the exam-report card."""
+
+    name: str
+    value: float
+    unit: str
+    explanation: str = ""
+
+
 class ExplainedResults(BaseModel):
     explanations: list[Explanation]
+    items: list[ReportItem]
     message: Bilingual = Field(description="Every value's meaning, one line each.")
 
 
@@ -59,6 +84,7 @@ def explain_results(args: ExplainResultsArgs, ctx: ToolContext) -> ExplainedResu
         explained.append(explain_bmi(args.height_cm, args.weight_kg))
     return ExplainedResults(
         explanations=explained,
+        items=[ReportItem(name=_LABELS[e.name], value=e.value, unit=e.unit) for e in explained],
         message=Bilingual(
             zh="\n".join(e.message.zh for e in explained),
             en="\n".join(e.message.en for e in explained),
@@ -72,4 +98,5 @@ explain_results_tool: ToolSpec[ExplainResultsArgs, ExplainedResults] = ToolSpec(
     input_model=ExplainResultsArgs,
     output_model=ExplainedResults,
     fn=explain_results,
+    card_type="exam_report",
 )

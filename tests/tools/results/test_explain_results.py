@@ -90,3 +90,9 @@ def test_every_threshold_is_a_fact_and_every_literal_number_is_in_the_documents(
                 assert re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", corpus), number
         for band in bands:
             assert (band.at_least or band.below) in facts
+
+
+def test_every_analyte_has_a_card_label() -> None:
+    from tools.results.tool import _LABELS
+
+    assert set(load_exam_rules().analytes) | {"bmi"} == set(_LABELS)
