@@ -167,3 +167,11 @@ async def test_a_daughter_asking_about_two_medicines_gets_education_not_a_privac
     response = await OfflineChatProvider().complete(request)
     assert response.intent == "medication_interaction" and not response.tool_calls
     assert response.content.startswith("两种药能不能一起用，要由医生或药师")
+
+
+async def test_no_reliable_source_says_so_and_offers_topics() -> None:
+    request = ChatRequest(
+        messages=[ChatMessage(role="user", content="红烧肉怎么做才好吃")], abstained=True
+    )
+    response = await OfflineChatProvider().complete(request)
+    assert "没有找到能可靠回答" in response.content and "问我这些方面" in response.content

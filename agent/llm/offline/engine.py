@@ -20,7 +20,7 @@ from agent.llm.offline.slots import bare_amount, extract_age, extract_payment_sl
 from agent.llm.offline.templates import t
 from agent.llm.offline.tool_args import ARG_BUILDERS
 from agent.llm.offline.tool_replies import summarise_tool_result
-from core.text import normalise
+from core.text import Language, normalise
 from guardrails.grounding import is_supported, split_claims
 from tools.insurance.conditions import load_condition_vocabulary
 
@@ -126,7 +126,7 @@ class OfflineChatProvider:
         lead = self.classifier.lead_of(turn.intent)
         if lead is None:
             return response
-        if response.content == t("no_evidence", request.language):
+        if response.content == _no_answer(request.language):
             return ChatResponse(content=t(lead, request.language), intent=turn.intent)
         content = f"{t(lead, request.language)}\n\n{response.content}"
         return response.model_copy(update={"content": content})
@@ -179,11 +179,13 @@ class OfflineChatProvider:
             content, refs = card_answer(request.card, request.language)
             return ChatResponse(content=content, cited_refs=refs, intent=intent)
         if request.abstained or not request.evidence:
-            return ChatResponse(content=t("no_evidence", request.language), intent=intent)
+            return ChatResponse(content=_no_answer(request.language), intent=intent)
         passages = request.evidence
         if request.feedback:
             passages = passages[:1]  # a revision keeps only the strongest source
         content, refs = compose_guideline_answer(query, passages, request.language)
+        if not refs:
+            content = _no_answer(request.language)
         return ChatResponse(content=content, cited_refs=refs, intent=intent)
 
     def _with_education(self, intent: str, query: str, request: ChatRequest) -> ChatResponse:
@@ -281,6 +283,11 @@ def _per_term(tool: str, args: dict[str, Any], latest: str) -> list[dict[str, An
     if not terms:
         return [args]
     return [{**args, "term_months": months} for months in terms[:4]]
+
+
+def _no_answer(language: Language) -> str:
+    """The honest "no reliable source" reply, with the topics the service can answer."""
+    return f"{t('no_evidence', language)}\n\n{t('topic_suggestions', language)}"
 
 
 def _focus(message: str) -> str:
