@@ -68,6 +68,81 @@ def mcnemar_exact(b: int, c: int) -> float:
     return float(min(1.0, 2 * tail))
 
 
+def _ratio(num: np.ndarray, den: np.ndarray) -> float | None:
+    """Pooled ratio over the cases; None when nothing was counted."""
+    return float(num.sum() / den.sum()) if den.sum() else None
+
+
+def bootstrap_interval(
+    a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray], index: np.ndarray
+) -> tuple[float | None, float | None]:
+    """95% paired-bootstrap interval of ratio(B) - ratio(A); ``index`` holds one row of case
+    indices per resample. (None, None) when no resample has a finite difference."""
+    (num_a, den_a), (num_b, den_b) = a, b
+    with np.errstate(invalid="ignore", divide="ignore"):
+        boot = (num_b[index].sum(1) / den_b[index].sum(1)) - (
+            num_a[index].sum(1) / den_a[index].sum(1)
+        )
+    finite = boot[np.isfinite(boot)]
+    if not finite.size:
+        return None, None
+    low, high = (float(x) for x in np.percentile(finite, [2.5, 97.5]))
+    return low, high
+
+
+def is_worse(name: str, delta: float | None) -> bool:
+    """The change goes the bad way for this metric (down where higher is better, else up)."""
+    return delta is not None and (delta < 0 if name in HIGHER_IS_BETTER else delta > 0)
+
+
+def metric_delta(
+    name: str,
+    groups_a: list[list[CaseResult]],
+    groups_b: list[list[CaseResult]],
+    index: np.ndarray | None,
+) -> MetricDelta:
+    """One metric over the common cases: A, B, B - A and its bootstrap interval."""
+    sums_a, sums_b = _sums(groups_a, name), _sums(groups_b, name)
+    value_a, value_b = _ratio(*sums_a), _ratio(*sums_b)
+    low = high = delta = None
+    if value_a is not None and value_b is not None and index is not None:
+        delta = value_b - value_a
+        low, high = bootstrap_interval(sums_a, sums_b, index)
+    significant = low is not None and high is not None and (low > 0 or high < 0)
+    return MetricDelta(
+        metric=name,
+        a=_round(value_a),
+        b=_round(value_b),
+        delta=_round(delta),
+        ci_low=_round(low),
+        ci_high=_round(high),
+        significant=significant,
+        worse=significant and is_worse(name, delta),
+    )
+
+
+def case_change(case_id: str, results: list[CaseResult]) -> CaseChange:
+    """A regressed case with its failed checks (or, when none failed, its errors)."""
+    failed = [f"{check.name}: {check.detail}" for r in results for check in r.failed_checks()]
+    return CaseChange(
+        case_id=case_id,
+        suite=results[0].suite,
+        failed_checks=failed or [r.error or "" for r in results if r.error],
+    )
+
+
+def pass_changes(
+    groups_a: dict[str, list[CaseResult]], groups_b: dict[str, list[CaseResult]], common: list[str]
+) -> tuple[list[str], list[str]]:
+    """(regressed, improved): cases passing in A and failing in B, and the other way round;
+    a case passes when every repeat of it does."""
+    pass_a = {c: all(r.passed for r in groups_a[c]) for c in common}
+    pass_b = {c: all(r.passed for r in groups_b[c]) for c in common}
+    regressed = [c for c in common if pass_a[c] and not pass_b[c]]
+    improved = [c for c in common if not pass_a[c] and pass_b[c]]
+    return regressed, improved
+
+
 def compare_results(
     a: Sequence[CaseResult],
     b: Sequence[CaseResult],
@@ -80,51 +155,11 @@ def compare_results(
     common = sorted(set(groups_a) & set(groups_b))
     rng = np.random.default_rng([seed, zlib.crc32(b"compare")])
     index = rng.integers(0, len(common), size=(resamples, len(common))) if common else None
-    deltas = []
-    for name in (*RATIO_METRICS, *TOKEN_METRICS):
-        num_a, den_a = _sums([groups_a[c] for c in common], name)
-        num_b, den_b = _sums([groups_b[c] for c in common], name)
-        value_a = float(num_a.sum() / den_a.sum()) if den_a.sum() else None
-        value_b = float(num_b.sum() / den_b.sum()) if den_b.sum() else None
-        low = high = delta = None
-        if value_a is not None and value_b is not None and index is not None:
-            delta = value_b - value_a
-            with np.errstate(invalid="ignore", divide="ignore"):
-                boot = (num_b[index].sum(1) / den_b[index].sum(1)) - (
-                    num_a[index].sum(1) / den_a[index].sum(1)
-                )
-            finite = boot[np.isfinite(boot)]
-            if finite.size:
-                low, high = (float(x) for x in np.percentile(finite, [2.5, 97.5]))
-        significant = low is not None and high is not None and (low > 0 or high < 0)
-        bad_direction = delta is not None and (delta < 0 if name in HIGHER_IS_BETTER else delta > 0)
-        deltas.append(
-            MetricDelta(
-                metric=name,
-                a=_round(value_a),
-                b=_round(value_b),
-                delta=_round(delta),
-                ci_low=_round(low),
-                ci_high=_round(high),
-                significant=significant,
-                worse=significant and bad_direction,
-            )
-        )
-    pass_a = {c: all(r.passed for r in groups_a[c]) for c in common}
-    pass_b = {c: all(r.passed for r in groups_b[c]) for c in common}
-    regressed_ids = [c for c in common if pass_a[c] and not pass_b[c]]
-    improved = [c for c in common if not pass_a[c] and pass_b[c]]
-    regressed = [
-        CaseChange(
-            case_id=c,
-            suite=groups_b[c][0].suite,
-            failed_checks=[
-                f"{check.name}: {check.detail}" for r in groups_b[c] for check in r.failed_checks()
-            ]
-            or [r.error or "" for r in groups_b[c] if r.error],
-        )
-        for c in regressed_ids
+    common_a, common_b = [groups_a[c] for c in common], [groups_b[c] for c in common]
+    deltas = [
+        metric_delta(name, common_a, common_b, index) for name in (*RATIO_METRICS, *TOKEN_METRICS)
     ]
+    regressed_ids, improved = pass_changes(groups_a, groups_b, common)
     return Comparison(
         run_a=names[0],
         run_b=names[1],
@@ -137,7 +172,7 @@ def compare_results(
             "a_fail_b_pass": len(improved),
             "p_value": round(mcnemar_exact(len(regressed_ids), len(improved)), 6),
         },
-        regressed=regressed,
+        regressed=[case_change(c, groups_b[c]) for c in regressed_ids],
         improved=improved,
     )
 

@@ -12,26 +12,39 @@ that OpenCC would change (or a Cantonese one), found with a set lookup.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
-from core.text import normalise, to_simplified, traditional_chars
+from core.text import cantonese_words, normalise, to_simplified, traditional_chars
 
-# Cantonese characters and all-simplified Cantonese words core.text.normalise rewrites.
-_CANTONESE_CHARS = frozenset("嘅咗冇啲佢哋嘢喺睇攞咩乜唔係系瞓嚟啱琴尋點樣咁")
-_CANTONESE_WORDS = ("而家", "好痛", "成日")
+
+@lru_cache(maxsize=1)
+def _markers() -> tuple[frozenset[str], re.Pattern[str] | None] | None:
+    """What betrays a text that ``core.text.normalise`` would rewrite beyond width, case and
+    spaces: a character OpenCC converts or a single-character Cantonese entry, and (a pattern
+    of) the multi-character Cantonese entries that hold neither. The entries come from the one
+    lexicon, ``core/data/cantonese.yaml``. None when OpenCC's table cannot be read."""
+    convertible = traditional_chars()
+    if convertible is None:
+        return None
+    plain = [source for source, _ in cantonese_words() if not set(source) & convertible]
+    chars = frozenset(source for source in plain if len(source) == 1)
+    words = [w for w in plain if len(w) > 1 and not set(w) & chars]
+    pattern = re.compile("|".join(map(re.escape, words))) if words else None
+    return convertible | chars, pattern
 
 
 def needs_conversion(text: str) -> bool:
-    """True when the text holds traditional or Cantonese characters (ASCII never does)."""
+    """True when the text holds traditional characters or a Cantonese lexicon entry (ASCII
+    never does)."""
     if text.isascii():
         return False
-    convertible = traditional_chars()
-    if convertible is None:
+    markers = _markers()
+    if markers is None:
         return True
-    if any(word in text for word in _CANTONESE_WORDS):
-        return True
-    return any(char in convertible or char in _CANTONESE_CHARS for char in text)
+    chars, words = markers
+    return not chars.isdisjoint(text) or (words is not None and words.search(text) is not None)
 
 
 def _fold_char(char: str) -> str:

@@ -8,27 +8,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.container import Container
 from api.schemas_care import AlertPublic
-from api.services.alerts import alert_public
+from api.services.alerts import alert_public, load_alert
 from api.services.records import audit
 from core.db.auth_models import UserAccount
-from core.db.care_models import AlertRecord
-from core.errors import Conflict, NotFound, ValidationFailed
-
-
-async def _load(session: AsyncSession, tenant_id: str, alert_id: str) -> AlertRecord:
-    record = await session.get(AlertRecord, alert_id, with_for_update=True)
-    if record is None or record.tenant_id != tenant_id:
-        raise NotFound(
-            f"alert {alert_id!r} not found",
-            message_zh="未找到该提醒",
-            code="alert_not_found",
-            field="alert_id",
-        )
-    return record
+from core.errors import Conflict, ValidationFailed
 
 
 async def resolve_alert(
@@ -36,7 +22,7 @@ async def resolve_alert(
 ) -> AlertPublic:
     """Open or acknowledged → resolved (final); resolving again changes nothing."""
     async with c.sessions() as session:
-        record = await _load(session, tenant_id, alert_id)
+        record = await load_alert(session, tenant_id, alert_id)
         if record.status != "resolved":
             now = datetime.now(UTC)
             if record.acknowledged_by is None:
@@ -62,7 +48,7 @@ async def assign_alert(
 ) -> AlertPublic:
     """Give the alert's follow-up to a manager of the same tenant (422 for anyone else)."""
     async with c.sessions() as session:
-        record = await _load(session, tenant_id, alert_id)
+        record = await load_alert(session, tenant_id, alert_id)
         if record.status == "resolved":
             raise Conflict(
                 "this alert is already resolved",

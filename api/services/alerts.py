@@ -187,19 +187,25 @@ async def list_alerts(
         return [alert_public(r) for r in rows]
 
 
+async def load_alert(session: AsyncSession, tenant_id: str, alert_id: str) -> AlertRecord:
+    """The tenant's alert, locked for update; another tenant's is not found (404)."""
+    record = await session.get(AlertRecord, alert_id, with_for_update=True)
+    if record is None or record.tenant_id != tenant_id:
+        raise NotFound(
+            f"alert {alert_id!r} not found",
+            message_zh="未找到该提醒",
+            code="alert_not_found",
+            field="alert_id",
+        )
+    return record
+
+
 async def acknowledge_alert(
     c: Container, tenant_id: str, alert_id: str, body: AlertAck
 ) -> AlertPublic:
     """Open -> acknowledged (repeating it changes nothing); a resolved alert is final (409)."""
     async with c.sessions() as session:
-        record = await session.get(AlertRecord, alert_id, with_for_update=True)
-        if record is None or record.tenant_id != tenant_id:
-            raise NotFound(
-                f"alert {alert_id!r} not found",
-                message_zh="未找到该提醒",
-                code="alert_not_found",
-                field="alert_id",
-            )
+        record = await load_alert(session, tenant_id, alert_id)
         if record.status == "resolved":
             raise Conflict(
                 "this alert is already resolved",

@@ -124,7 +124,9 @@ async def test_long_message_is_classified_by_its_end() -> None:
 def test_fixed_replies_state_no_unsourced_facts(key: str) -> None:
     """Each sentence declines, routes or asks: none states a fact that needs a source."""
     for language in ("zh", "en"):
-        for claim in split_claims(texts()[key][language]):
+        claims = split_claims(texts()[key][language])
+        assert claims, (key, language)  # an empty text would pass the loop below
+        for claim in claims:
             assert is_procedural(claim), (key, language, claim)
 
 

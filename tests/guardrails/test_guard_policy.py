@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from agent.llm.base import EvidencePassage
-from agent.nodes.review_checks import deterministic_findings
 from core.errors import ConfigurationError
+from core.text import Language
+from guardrails.checks.turn import turn_findings
 from guardrails.pii import PiiKind
 from guardrails.tenant_policy import (
     TenantPolicy,
@@ -93,10 +93,19 @@ def test_a_valid_policy_file_loads(tmp_path: Path) -> None:
     assert policy.required_phrases("en") == ["This AI assistant is provided by Sample Life"]
 
 
-def _codes(draft: str, policy: TenantPolicy, language: str = "zh") -> list[str]:
-    state = {"draft": draft, "language": language, "redacted_text": "问题"}
-    evidence: list[EvidencePassage] = []
-    return [f.code.value for f in deterministic_findings(state, evidence, policy)]
+def _codes(draft: str, policy: TenantPolicy, language: Language = "zh") -> list[str]:
+    findings = turn_findings(
+        draft,
+        language=language,
+        user_text="问题",
+        escalated=False,
+        tool_results=[],
+        cards=[],
+        cited_refs=[],
+        evidence=[],
+        policy=policy,
+    )
+    return [f.code.value for f in findings]
 
 
 def test_the_review_applies_the_tenants_banned_phrases_and_wording() -> None:

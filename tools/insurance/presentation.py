@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from tools.finance.money import format_yuan
@@ -74,85 +75,66 @@ def _money(value: Decimal | None) -> str:
     return format_yuan(value) if value is not None else "—"
 
 
+Cell = Callable[[InsuranceQuote], tuple[str, str]]
+"""One quote's value in a comparison row, in Chinese and in English."""
+
+
+def _same(text: Callable[[InsuranceQuote], str]) -> Cell:
+    return lambda q: (text(q), text(q))
+
+
+COMPARISON_ROWS: tuple[tuple[str, str, str, Cell], ...] = (
+    ("product", "产品", "Product", lambda q: (q.product_name_zh, q.product_name_en)),
+    ("insurer", "保险公司", "Insurer", lambda q: (q.insurer_name_zh, q.insurer_name_en)),
+    ("type", "类型", "Type", lambda q: TYPE_LABELS[q.product_type]),
+    ("annual_premium", "年保费", "Annual premium", _same(lambda q: _money(q.annual_premium))),
+    (
+        "underwriting",
+        "核保结论",
+        "Underwriting",
+        lambda q: DECISION_LABELS[q.underwriting.decision],
+    ),
+    ("sum_insured", "保额", "Sum insured", _same(lambda q: _money(q.sum_insured))),
+    ("deductible", "免赔额", "Deductible", _same(lambda q: _money(q.deductible))),
+    (
+        "waiting_period",
+        "等待期",
+        "Waiting period",
+        lambda q: (f"{q.waiting_period_days}天", f"{q.waiting_period_days} days"),
+    ),
+    (
+        "green_channel",
+        "就医绿通",
+        "Green channel",
+        lambda q: ("含", "yes") if q.green_channel else ("不含", "no"),
+    ),
+    (
+        "exclusions",
+        "责任免除",
+        "Exclusions",
+        lambda q: (f"{len(q.exclusions)}项", str(len(q.exclusions))),
+    ),
+)
+"""The facts a buyer compares, in display order: key, Chinese label, English label, cell."""
+
+
+def comparison_row(
+    key: str, zh: str, en: str, cell: Cell, quotes: list[InsuranceQuote]
+) -> ComparisonRow:
+    """One row of the comparison: a cell per quote, in the order of ``quotes``."""
+    cells = [cell(q) for q in quotes]
+    return ComparisonRow(
+        key=key,
+        label_zh=zh,
+        label_en=en,
+        values_zh=[c[0] for c in cells],
+        values_en=[c[1] for c in cells],
+    )
+
+
 def compare_quotes(quotes: list[InsuranceQuote]) -> QuoteComparison:
     """One column per quote, rows of the facts a buyer compares; order = order of ``quotes``."""
-
-    def row(
-        key: str, zh: str, en: str, values_zh: list[str], values_en: list[str]
-    ) -> ComparisonRow:
-        return ComparisonRow(
-            key=key, label_zh=zh, label_en=en, values_zh=values_zh, values_en=values_en
-        )
-
-    types = [TYPE_LABELS[q.product_type] for q in quotes]
-    decisions = [DECISION_LABELS[q.underwriting.decision] for q in quotes]
-    green = [("含", "yes") if q.green_channel else ("不含", "no") for q in quotes]
     return QuoteComparison(
         quote_ids=[q.quote_id for q in quotes],
-        rows=[
-            row(
-                "product",
-                "产品",
-                "Product",
-                [q.product_name_zh for q in quotes],
-                [q.product_name_en for q in quotes],
-            ),
-            row(
-                "insurer",
-                "保险公司",
-                "Insurer",
-                [q.insurer_name_zh for q in quotes],
-                [q.insurer_name_en for q in quotes],
-            ),
-            row("type", "类型", "Type", [t[0] for t in types], [t[1] for t in types]),
-            row(
-                "annual_premium",
-                "年保费",
-                "Annual premium",
-                [_money(q.annual_premium) for q in quotes],
-                [_money(q.annual_premium) for q in quotes],
-            ),
-            row(
-                "underwriting",
-                "核保结论",
-                "Underwriting",
-                [d[0] for d in decisions],
-                [d[1] for d in decisions],
-            ),
-            row(
-                "sum_insured",
-                "保额",
-                "Sum insured",
-                [_money(q.sum_insured) for q in quotes],
-                [_money(q.sum_insured) for q in quotes],
-            ),
-            row(
-                "deductible",
-                "免赔额",
-                "Deductible",
-                [_money(q.deductible) for q in quotes],
-                [_money(q.deductible) for q in quotes],
-            ),
-            row(
-                "waiting_period",
-                "等待期",
-                "Waiting period",
-                [f"{q.waiting_period_days}天" for q in quotes],
-                [f"{q.waiting_period_days} days" for q in quotes],
-            ),
-            row(
-                "green_channel",
-                "就医绿通",
-                "Green channel",
-                [g[0] for g in green],
-                [g[1] for g in green],
-            ),
-            row(
-                "exclusions",
-                "责任免除",
-                "Exclusions",
-                [f"{len(q.exclusions)}项" for q in quotes],
-                [str(len(q.exclusions)) for q in quotes],
-            ),
-        ],
+        rows=[comparison_row(*spec, quotes) for spec in COMPARISON_ROWS],
     )

@@ -8,20 +8,19 @@ the community (双向转诊). Emergencies are never referred: the plan carries t
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from core.errors import NotFound, ValidationFailed
 from core.text import Language
-from tools.referrals.directory import FACILITY_RANK, Directory, Facility, load_directory
+from tools.referrals.directory import Directory, Facility, NamedDepartment, load_directory
 from tools.referrals.models import (
     DepartmentRef,
-    Direction,
     FacilitySummary,
     ReferralPlan,
     ReferralRequest,
 )
-from tools.triage.models import FacilityLevel, Level
-
-_LEVELS: list[FacilityLevel] = ["community", "county", "tertiary"]
-_NEARBY = 1  # community and county care stay within the region or its parent/child
+from tools.referrals.placement import Placement, place, remote_origin, target_level
+from tools.triage.models import Level
 
 
 def _say(directory: Directory, key: str, language: Language, **slots: str) -> str:
@@ -38,37 +37,6 @@ def _summary(facility: Facility, language: Language) -> FacilitySummary:
         level=facility.level,
         region=facility.region,
     )
-
-
-def _target_level(request: ReferralRequest, level: Level, department: str) -> FacilityLevel:
-    if request.purpose == "chronic_follow_up":
-        return "community"
-    if request.triage is not None and request.triage.facility_level is not None:
-        return request.triage.facility_level
-    if level == "urgent":
-        return "county"
-    if level == "routine" and department != "general_practice":
-        return "county"
-    return "community"
-
-
-def _nearest(
-    directory: Directory,
-    region: str,
-    level: FacilityLevel,
-    department: str | None,
-    capability: str | None = None,
-) -> Facility | None:
-    found = [
-        (directory.distance(region, f.region), f.id, f)
-        for f in directory.facilities
-        if f.level == level
-        and (department is None or department in f.departments)
-        and (capability is None or capability in f.capabilities)
-    ]
-    if level != "tertiary":
-        found = [item for item in found if item[0] <= _NEARBY]
-    return min(found, key=lambda item: item[:2])[2] if found else None
 
 
 def _department(directory: Directory, request: ReferralRequest) -> str:
@@ -106,92 +74,118 @@ def _emergency_plan(directory: Directory, language: Language) -> ReferralPlan:
     )
 
 
-def plan_referral(request: ReferralRequest) -> ReferralPlan:
-    directory = load_directory()
-    triage = request.triage
-    language: Language = request.language or (triage.language if triage else "zh")
-    level: Level = request.level or (triage.level if triage else "routine")
-    if level == "emergency":
-        return _emergency_plan(directory, language)
-    department = _department(directory, request)
-    home = directory.facility(request.home_facility_id) if request.home_facility_id else None
-    region_code = request.region or (home.region if home else None)
-    if region_code is None:
+def _name(named: Facility | NamedDepartment, language: Language) -> str:
+    return named.zh if language == "zh" else named.en
+
+
+def _home(directory: Directory, request: ReferralRequest) -> Facility | None:
+    return directory.facility(request.home_facility_id) if request.home_facility_id else None
+
+
+def _region_code(request: ReferralRequest, home: Facility | None) -> str:
+    """The patient's region: given, or the home facility's."""
+    code = request.region or (home.region if home else None)
+    if code is None:
         raise ValidationFailed(
             "give the patient's region or home facility",
             message_zh="请提供患者所在地区或签约/首诊机构",
             field="region",
             code="region_required",
         )
+    return code
+
+
+def _no_facility(department: str, dept_name: str) -> NotFound:
+    return NotFound(
+        f"no facility in the directory offers {department}",
+        message_zh=f"目录中没有提供{dept_name}的机构",
+        field="department",
+        code="no_facility_with_department",
+    )
+
+
+@dataclass(frozen=True)
+class _Wording:
+    """The directory's message templates in one language, for one chosen facility."""
+
+    directory: Directory
+    language: Language
+    chosen: str
+    department: str
+
+    def say(self, key: str, **slots: str) -> str:
+        return _say(self.directory, key, self.language, **slots)
+
+
+def _escalation_reason(placement: Placement, words: _Wording) -> str | None:
+    if not placement.escalated or placement.lacking is None:
+        return None
+    nearer = _name(placement.lacking, words.language)
+    return words.say("escalated", nearer=nearer, department=words.department, chosen=words.chosen)
+
+
+def _remote_note(origin: Facility, words: _Wording) -> str:
+    home = _name(origin, words.language)
+    return words.say("remote", department=words.department, chosen=words.chosen, home=home)
+
+
+def _direction_note(request: ReferralRequest, placement: Placement, words: _Wording) -> str | None:
+    """Down to the community for chronic follow-up; up only when not already explained."""
+    direction = placement.direction
+    if request.purpose == "chronic_follow_up" or direction == "down":
+        return words.say("down", chosen=words.chosen)
+    if direction == "up" and not placement.escalated:
+        return words.say("up", chosen=words.chosen, department=words.department)
+    return None
+
+
+def _green_channel_note(request: ReferralRequest, chosen: Facility, words: _Wording) -> str | None:
+    """Only when the patient's cover includes a green channel and the facility is above the
+    community level: whether the chosen hospital is a partner."""
+    if not request.green_channel_included or chosen.level == "community":
+        return None
+    key = "green_channel" if chosen.green_channel_partner else "green_channel_not_partner"
+    return words.say(key, chosen=words.chosen)
+
+
+def language_and_level(request: ReferralRequest) -> tuple[Language, Level]:
+    """As given, else the triage result's; Chinese and routine when neither says."""
+    triage = request.triage
+    language: Language = request.language or (triage.language if triage else "zh")
+    level: Level = request.level or (triage.level if triage else "routine")
+    return language, level
+
+
+def plan_referral(request: ReferralRequest) -> ReferralPlan:
+    directory = load_directory()
+    language, level = language_and_level(request)
+    if level == "emergency":
+        return _emergency_plan(directory, language)
+    department = _department(directory, request)
+    home = _home(directory, request)
+    region_code = _region_code(request, home)
     region = directory.region(region_code)
     insured = directory.region(request.insured_region or region_code)
     names = directory.departments[department]
-    dept_name = names.zh if language == "zh" else names.en
-
-    target = _target_level(request, level, department)
-    chosen: Facility | None = None
-    lacking: Facility | None = None
+    dept_name = _name(names, language)
+    target = target_level(request, level, department)
     capability = "chronic_follow_up" if request.purpose == "chronic_follow_up" else None
-    for facility_level in _LEVELS[_LEVELS.index(target) :]:
-        chosen = _nearest(directory, region.code, facility_level, department, capability)
-        if chosen is not None:
-            break
-        lacking = lacking or _nearest(directory, region.code, facility_level, None)
+    chosen, lacking = place(directory, region.code, target, department, capability)
     if chosen is None:
-        raise NotFound(
-            f"no facility in the directory offers {department}",
-            message_zh=f"目录中没有提供{dept_name}的机构",
-            field="department",
-            code="no_facility_with_department",
-        )
-    name = chosen.zh if language == "zh" else chosen.en
-    notes: list[str] = []
-    escalated = FACILITY_RANK[chosen.level] > FACILITY_RANK[target]
-    reason = None
-    if escalated and lacking is not None:
-        nearer = lacking.zh if language == "zh" else lacking.en
-        reason = _say(
-            directory, "escalated", language, nearer=nearer, department=dept_name, chosen=name
-        )
-        notes.append(reason)
-    remote = None
-    origin = home or lacking
-    if (
-        escalated
-        and origin is not None
-        and FACILITY_RANK[origin.level] < FACILITY_RANK[chosen.level]
-        and "remote_consultation" in origin.capabilities
-        and "remote_consultation" in chosen.capabilities
-    ):
-        remote = _summary(chosen, language)
-        notes.append(
-            _say(
-                directory,
-                "remote",
-                language,
-                department=dept_name,
-                chosen=name,
-                home=origin.zh if language == "zh" else origin.en,
-            )
-        )
-
-    direction: Direction = "none"
-    if home is not None:
-        diff = FACILITY_RANK[chosen.level] - FACILITY_RANK[home.level]
-        direction = "up" if diff > 0 else "down" if diff < 0 else "same"
-    if request.purpose == "chronic_follow_up" or direction == "down":
-        notes.append(_say(directory, "down", language, chosen=name))
-    elif direction == "up" and not escalated:
-        notes.append(_say(directory, "up", language, chosen=name, department=dept_name))
-
-    green = request.green_channel_included and chosen.green_channel_partner
-    if request.green_channel_included and chosen.level != "community":
-        key = "green_channel" if green else "green_channel_not_partner"
-        notes.append(_say(directory, key, language, chosen=name))
+        raise _no_facility(department, dept_name)
+    placement = Placement(chosen=chosen, target=target, lacking=lacking, home=home)
+    words = _Wording(directory, language, _name(chosen, language), dept_name)
+    reason = _escalation_reason(placement, words)
+    origin = remote_origin(placement)
     cross = directory.region(chosen.region).insurance_pool != insured.insurance_pool
-    cross_note = _say(directory, "cross_region", language, chosen=name) if cross else None
-    if cross_note:
-        notes.append(cross_note)
+    cross_note = words.say("cross_region", chosen=words.chosen) if cross else None
+    notes = [
+        reason,
+        _remote_note(origin, words) if origin else None,
+        _direction_note(request, placement, words),
+        _green_channel_note(request, chosen, words),
+        cross_note,
+    ]
     return ReferralPlan(
         level=level,
         call_120=False,
@@ -199,14 +193,14 @@ def plan_referral(request: ReferralRequest) -> ReferralPlan:
         department=DepartmentRef(code=department, zh=names.zh, en=names.en),
         facility=_summary(chosen, language),
         facility_level=chosen.level,
-        direction=direction,
-        escalated=escalated,
+        direction=placement.direction,
+        escalated=placement.escalated,
         escalation_reason=reason,
-        remote_consultation=remote,
-        green_channel=green,
+        remote_consultation=_summary(chosen, language) if origin else None,
+        green_channel=request.green_channel_included and chosen.green_channel_partner,
         cross_region=cross,
         cross_region_note=cross_note,
-        notes=notes,
+        notes=[note for note in notes if note],
         language=language,
         directory_version=directory.version,
     )

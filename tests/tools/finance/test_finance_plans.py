@@ -180,6 +180,7 @@ def test_one_product_one_term() -> None:
 def test_every_option_discloses_apr_total_cost_and_early_repayment() -> None:
     for tenant in ("default", "insurer-demo"):
         result = plans(load_lender_catalogue(tenant), total_cost="30000", monthly_income="12000")
+        assert result.options, tenant  # an empty result would pass the loop below
         for option in result.options:
             assert "年化利率" in option.disclosure_zh and "APR" in option.disclosure_en
             assert "IRR" in option.disclosure_zh and "IRR" in option.disclosure_en

@@ -11,7 +11,9 @@ D = Decimal
 
 
 def test_nothing_declared_is_standard_acceptance() -> None:
-    for q in quote(health_declaration=["无"]).quotes:
+    quotes = quote(health_declaration=["无"]).quotes
+    assert quotes  # an empty result would pass the loop below
+    for q in quotes:
         assert q.underwriting.decision == "accept"
         assert q.underwriting.findings == []
 

@@ -3,20 +3,19 @@
 A draft can be clean on its own and still fail the patient: a request to forge a receipt
 answered with an unrelated guideline passage does not decline it; a request to confirm an
 invented regulation answered with real passages does not say it cannot be verified. Patterns
-are data (``review_requests.yaml``).
+are data (``guardrails/data/request_patterns.yaml``).
 """
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
 from pydantic import BaseModel
 
 from core.text import Language, normalise
 from guardrails.checks.models import CheckFinding
+from guardrails.data_files import load_data_file
 from guardrails.reason_codes import ReasonCode
 
 
@@ -39,22 +38,9 @@ def _join(patterns: list[str]) -> re.Pattern[str]:
 
 @lru_cache(maxsize=1)
 def _compiled() -> dict[str, re.Pattern[str]]:
-    raw = yaml.safe_load(Path(__file__).with_name("review_requests.yaml").read_text("utf-8"))
-    patterns = RequestPatterns.model_validate(raw)
-    return {
-        name: _join(getattr(patterns, name))
-        for name in (
-            "dose_requests",
-            "prescription_requests",
-            "routes",
-            "fraud_requests",
-            "declines",
-            "confirm_requests",
-            "named_things",
-            "cannot_verify",
-            "procedural",
-        )
-    }
+    patterns = load_data_file("request_patterns.yaml", RequestPatterns)
+    fields = [name for name in RequestPatterns.model_fields if name != "version"]
+    return {name: _join(getattr(patterns, name)) for name in fields}
 
 
 def is_procedural(sentence: str) -> bool:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from agent.llm.base import EvidencePassage
-from agent.nodes.review_checks import deterministic_findings
-from agent.nodes.review_requests import is_procedural, request_findings
+from guardrails.checks.requests import is_procedural, request_findings
+from guardrails.checks.turn import turn_findings
 from guardrails.tenant_policy import neutral_policy
+from tests.helpers.passages import passage
 
 DATA = Path(__file__).resolve().parents[2] / "evals" / "data"
 EDUCATION = "根据指南：少吃盐[1]。以上是健康教育信息，如需个体化建议，请咨询医生或您的健康管理师。"
@@ -83,25 +83,23 @@ def test_routing_and_abstention_sentences_demand_no_citation() -> None:
     assert is_procedural("I can ask your health manager to confirm, or you can ask your doctor.")
     assert is_procedural("抱歉，我在已收录的临床指南中没有找到能可靠回答这个问题的内容。")
     assert not is_procedural("成人每天食盐不超过5克。")
-    evidence = [
-        {
-            "ref": 1,
-            "chunk_id": "c1",
-            "doc_id": "d1",
-            "title": "t",
-            "source": "s",
-            "section": "x",
-            "text": "If unsure, ask your doctor or your health manager to confirm.",
-        }
-    ]
-    state = {
-        "draft": "Sorry, I couldn't find a reliable source. I can ask your health manager to "
-        "confirm, or you can ask your doctor.",
-        "language": "en",
-        "redacted_text": "I feel tired",
-    }
-    passages = [EvidencePassage.model_validate(e) for e in evidence]
-    codes = [f.code.value for f in deterministic_findings(state, passages, neutral_policy("d"))]
+    evidence = [passage(1, "If unsure, ask your doctor or your health manager to confirm.")]
+    draft = (
+        "Sorry, I couldn't find a reliable source. I can ask your health manager to "
+        "confirm, or you can ask your doctor."
+    )
+    findings = turn_findings(
+        draft,
+        language="en",
+        user_text="I feel tired",
+        escalated=False,
+        tool_results=[],
+        cards=[],
+        cited_refs=[],
+        evidence=evidence,
+        policy=neutral_policy("d"),
+    )
+    codes = [f.code.value for f in findings]
     assert "MISSING_CITATION" not in codes
 
 
