@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 
@@ -48,7 +48,7 @@ async def call_model(state: AgentState, runtime: Runtime[AgentContext]) -> dict[
     }
 
 
-def route_after_model(state: AgentState) -> str:
+def route_after_model(state: AgentState) -> Literal["run_tools", "review"]:
     turn = state.get("turn_messages", [])
     wants_tools = bool(turn) and turn[-1].get("role") == "assistant" and turn[-1].get("tool_calls")
     if wants_tools and not state.get("draft"):

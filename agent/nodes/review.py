@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from langgraph.runtime import Runtime
 
@@ -167,7 +167,7 @@ async def _record(
         log.exception("review record could not be stored")
 
 
-def route_after_review(state: AgentState) -> str:
+def route_after_review(state: AgentState) -> Literal["respond", "call_model", "human_review"]:
     verdict = state.get("review", {}).get("verdict", "approve")
     if verdict == "approve":
         return "respond"
