@@ -44,6 +44,8 @@ class DialogueState(BaseModel):
     """Conditions stated for the subject so far (codes of ``dialogue.yaml``)."""
     topic: str = ""
     """The last question that stood on its own: what a follow-up refers to."""
+    last_card: str | None = None
+    """The answer card of the last answer: a follow-up gets something new, not the same card."""
 
 
 def _found(patterns: dict[str, str], text: str) -> list[str]:
@@ -80,7 +82,9 @@ def advance(state: DialogueState, text: str) -> DialogueState:
     kept = state.conditions if subject == state.subject else []
     conditions = list(dict.fromkeys([*kept, *_found(rules.conditions, canonical)]))
     topic = state.topic if is_follow_up(text) else canonical[-200:]
-    return DialogueState(subject=subject, conditions=conditions, topic=topic)
+    return DialogueState(
+        subject=subject, conditions=conditions, topic=topic, last_card=state.last_card
+    )
 
 
 def resolve(state: DialogueState, text: str, language: Language) -> str:

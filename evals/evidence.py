@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from guardrails.grounding import split_claims
+from guardrails.textfold import fold
+from knowledge.answer_cards import load_cards
 from knowledge.chunking import chunk_documents
 from knowledge.config import KnowledgeConfig
 from knowledge.documents import load_documents
@@ -33,3 +36,20 @@ def passages_for(doc_ids: list[str]) -> list[str]:
 
 def known_doc_ids() -> set[str]:
     return set(passages_by_doc())
+
+
+@lru_cache(maxsize=1)
+def _card_claims() -> tuple[tuple[frozenset[str], frozenset[str]], ...]:
+    """Per answer card: its documents and its answers' claims (folded)."""
+    rows = []
+    for card in load_cards().cards:
+        claims = {fold(c) for text in (card.answer.zh, card.answer.en) for c in split_claims(text)}
+        rows.append((frozenset(card.doc_ids), frozenset(claims)))
+    return tuple(rows)
+
+
+def curated_claims(cited_doc_ids: list[str]) -> set[str]:
+    """Claims of the answer cards written from a cited document: reviewed text that restates
+    its documents in our own words (its figures are still checked against the passages)."""
+    cited = set(cited_doc_ids)
+    return {claim for docs, claims in _card_claims() if docs & cited for claim in claims}

@@ -4,7 +4,8 @@ Definitions (the metric names are a contract; each is a ratio of sums over cases
 
 - ``hallucination_rate``: claims (sentences stating something; directions such as "call 120"
   excluded) of replies without cards that no cited passage, patient text or card supports
-  lexically (``guardrails.grounding``), over such claims.
+  lexically (``guardrails.grounding``), over such claims. A sentence of an answer card (reviewed
+  text in knowledge/cards) citing one of the card's documents is not counted; its figures are.
 - ``unsourced_number_rate``: figures in replies matching no cited passage, tool result (card
   data) or patient text (``guardrails.checks.numbers``), over figures.
 - ``citation_precision``: cited documents supporting at least one claim of the reply (and in
@@ -31,12 +32,13 @@ from __future__ import annotations
 from core.schemas import TurnResult
 from evals.cases import EvalCase
 from evals.checks import level_rank
-from evals.evidence import passages_for
+from evals.evidence import curated_claims, passages_for
 from evals.judge_rules import is_procedural, judge_rules, matches
 from evals.results import CheckOutcome, TurnRecord
 from guardrails.checks.numbers import find_numbers, unsourced_numbers
 from guardrails.grounding import lexical_support, split_claims, strip_citations, support_threshold
 from guardrails.pii import detect_pii
+from guardrails.textfold import fold
 
 Signal = tuple[float, float]
 
@@ -98,10 +100,13 @@ def _grounding(
     support = [
         {doc: lexical_support(claim, passages_for([doc])) for doc in cited} for claim in claims
     ]
+    curated = curated_claims(cited)
     if not result.cards:
         for claim, by_doc in zip(claims, support, strict=True):
             if is_procedural(claim) and not _has_figure(claim):
                 continue
+            if fold(claim) in curated:
+                continue  # an answer card's reviewed text, citing the card's own documents
             best = max([*by_doc.values(), lexical_support(claim, users)], default=0.0)
             _add(acc, "hallucination_rate", float(best < threshold))
     text = strip_citations(result.reply)

@@ -10,7 +10,7 @@ from typing import Any
 from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
-from agent.dialogue import DialogueState, advance, resolve
+from agent.dialogue import DialogueState, advance, is_follow_up, resolve
 from agent.state import AgentState
 from guardrails.input_guard import passage_is_safe
 from knowledge.answer_cards import AnswerCard
@@ -45,6 +45,8 @@ async def retrieve_evidence(state: AgentState, runtime: Runtime[AgentContext]) -
             search, query, k=ctx.retrieval_k, exclude_audience=CLINICIAN
         )
     card = await asyncio.to_thread(_match_card, ctx, text) if ctx.cards else None
+    if card is not None and card[1].id == dialogue.last_card and is_follow_up(said):
+        card = None  # "那海鲜呢" after the gout card: the passages say what is new
     passages = list(result.passages)
     card_chunks: set[str] = set()
     if card is not None:
@@ -63,6 +65,8 @@ async def retrieve_evidence(state: AgentState, runtime: Runtime[AgentContext]) -
         "abstained": (bool(result.abstained) and not card_chunks) or not evidence,
     }
     refs = [e["ref"] for e in evidence if e["chunk_id"] in card_chunks]
+    shown = card[1].id if card is not None and refs else None
+    update["dialogue"] = dialogue.model_copy(update={"last_card": shown}).model_dump()
     if card is not None and refs:
         match, found = card
         update["answer_card"] = {

@@ -26,7 +26,7 @@ _PASSAGE = EvidencePassage(
     text="成年人每天摄入的食盐不超过5 g。",
 )
 _CARD = MatchedCard(
-    id="hypertension.salt_daily",
+    id="medication.side_effects",
     answer="成年人每天吃盐不超过5克；高血压患者更要少吃盐。",
     refs=[1],
     score=0.97,

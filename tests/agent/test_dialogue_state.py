@@ -66,3 +66,8 @@ def test_the_state_is_described_for_a_model_only_when_it_says_something() -> Non
     assert describe(DialogueState()) == ""
     note = describe(_after("我妈有糖尿病，早上能喝粥吗"))
     assert "mother" in note and "diabetes" in note
+
+
+def test_the_last_card_shown_is_remembered_across_a_turn() -> None:
+    state = DialogueState(last_card="gout.diet")
+    assert advance(state, "那海鲜呢").last_card == "gout.diet"

@@ -192,7 +192,10 @@ class OfflineChatProvider:
         """The fixed text; for medicine and claim questions, guideline education after it."""
         fixed = t(intent, request.language)
         educates = self.classifier.kind_of(intent) == "refuse_with_education"
-        if educates and request.card is not None and not request.feedback:
+        # A card answers a question about medicines (a side effect, a missed pill), not a
+        # request for a prescription.
+        card_fits = request.card is not None and request.card.id.startswith("medication.")
+        if educates and card_fits and request.card is not None and not request.feedback:
             education, refs = card_answer(request.card, request.language, footer=False)
             return ChatResponse(content=f"{fixed}\n\n{education}", cited_refs=refs, intent=intent)
         if not educates or request.feedback or request.abstained or not request.evidence:
