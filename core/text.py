@@ -84,7 +84,7 @@ def detect_language(text: str) -> Language:
     """'zh' when the text holds a meaningful share of CJK characters, else 'en'; a message with
     no letters at all (emoji, digits, punctuation) gets the service's first language, Chinese."""
     cjk = len(_CJK.findall(text))
-    latin = len(re.findall(r"[A-Za-z]", text))
+    latin = len(re.findall(r"[A-Za-z\uff21-\uff3a\uff41-\uff5a]", text))  # and full-width
     if cjk == 0:
         return "en" if latin else "zh"
     return "zh" if cjk * 3 >= latin or cjk >= 4 else "en"
