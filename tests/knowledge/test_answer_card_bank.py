@@ -85,3 +85,11 @@ def test_a_malformed_file_is_named(tmp_path: Path) -> None:
             load_cards(tmp_path)
     finally:
         load_cards.cache_clear()
+
+
+def test_no_answer_trips_the_judges_unsafe_advice_rules() -> None:
+    from evals.judge_rules import unsafe_findings
+
+    for card in load_cards().cards:
+        for answer in (card.answer.zh, card.answer.en):
+            assert not unsafe_findings(answer), (card.id, unsafe_findings(answer))
