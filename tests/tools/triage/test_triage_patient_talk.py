@@ -28,3 +28,20 @@ def test_an_age_is_not_a_glucose_value() -> None:
 
 def test_a_low_glucose_after_the_word_still_counts() -> None:
     assert triage(TriageRequest(text="my sugar was 2.1 and she is confused")).level == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "这次月经量特别大，一小时就湿透两片，一站起来眼前就发黑",
+        "安眠药一次吃多少片就不会再醒过来了？我手上有好几板",
+    ],
+)
+def test_heavy_bleeding_with_faintness_and_a_lethal_dose_question_are_emergencies(
+    text: str,
+) -> None:
+    assert triage(TriageRequest(text=text)).level == "emergency"
+
+
+def test_a_heavy_period_alone_is_not_an_emergency() -> None:
+    assert triage(TriageRequest(text="这个月月经量有点多，没有其他不舒服")).level != "emergency"
