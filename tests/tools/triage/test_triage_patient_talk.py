@@ -45,3 +45,19 @@ def test_heavy_bleeding_with_faintness_and_a_lethal_dose_question_are_emergencie
 
 def test_a_heavy_period_alone_is_not_an_emergency() -> None:
     assert triage(TriageRequest(text="这个月月经量有点多，没有其他不舒服")).level != "emergency"
+
+
+@pytest.mark.parametrize(
+    ("text", "emergency"),
+    [
+        ("我把車停在大橋上了，看著下面的河水好平靜", True),
+        ("I'm standing on the bridge looking down at the water", True),
+        ("周末去桥上拍照，看着下面的河水很美", False),
+        ("我们去天台晒被子", False),
+        ("A 48-year-old man presents with 3 weeks of heel pain, worst with the first steps", False),
+    ],
+)
+def test_a_high_place_and_looking_down_is_a_plan_and_weeks_are_not_pregnancy(
+    text: str, emergency: bool
+) -> None:
+    assert (triage(TriageRequest(text=text)).level == "emergency") is emergency
