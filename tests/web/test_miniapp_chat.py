@@ -21,8 +21,10 @@ def test_a_guideline_question_gets_a_streamed_cited_reviewed_reply(
     assert page.locator(".chip").count() >= 2
     shot(page, "01-welcome")
     send(page, "高血压患者每天吃多少盐合适？")
-    page.wait_for_selector(".bubble.assistant.typing")
-    shot(page, "02-typing")
+    # The typing bubble shows while the turn runs; a fast answer (a curated card) may replace it
+    # before a poll sees it, so the screenshot is taken when it is caught, not required.
+    if page.locator(".bubble.assistant.typing").count():
+        shot(page, "02-typing")
     reply = page.locator(".bubble.assistant[data-message-id]").last
     reply.wait_for()
     text = reply.inner_text()
