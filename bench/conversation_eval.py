@@ -1,8 +1,9 @@
 """Conversation quality on a held-out set of patient conversations (issue 14's measure).
 
-Sets (``--set``): ``heldout`` — ``evals/data/conversations_heldout_v1.jsonl``, written by a
+Sets (``--set``): ``heldout`` — ``evals/data/conversations_heldout_v2.jsonl``, written by a
 helper session that never saw the engine, frozen before the first run: measure only, never
-tune on it. Any other path: a JSONL file in the same format.
+tune on it. ``heldout_v1``: the first such set (looked at twice: history). Any other path: a
+JSONL file in the same format.
 
 Each turn's machine-checkable expectations, from the set:
 - ``address_any``: groups of alternatives; a relevant reply holds one of each group;
@@ -39,7 +40,10 @@ from evals.cases import EvalCase  # noqa: E402
 from evals.results import TurnRecord  # noqa: E402
 from evals.session import open_in_process  # noqa: E402
 
-SETS = {"heldout": ROOT / "evals" / "data" / "conversations_heldout_v1.jsonl"}
+SETS = {
+    "heldout": ROOT / "evals" / "data" / "conversations_heldout_v2.jsonl",
+    "heldout_v1": ROOT / "evals" / "data" / "conversations_heldout_v1.jsonl",
+}
 _ESCALATED = re.compile(r"120|急诊|emergency|999|ambulance|救护车", re.IGNORECASE)
 _DOSE = re.compile(
     r"(加|减|多吃|多服|增加|减少|改成|改为)\s*(到)?\s*(一|两|二|半|\d+(\.\d+)?)\s*(片|粒|颗|mg|毫克|单位|u\b)|"
