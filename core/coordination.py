@@ -134,7 +134,7 @@ class RedisCoordinator:
                 if message.get("type") == "message":
                     yield json.loads(message["data"])
         finally:
-            await pubsub.aclose()  # type: ignore[no-untyped-call]
+            await pubsub.aclose()  # type: ignore[no-untyped-call, unused-ignore]  # typed from redis 8
 
     async def ping(self) -> bool:
         try:
