@@ -62,7 +62,7 @@ def check_no_dose(data: Any) -> Any:
 
 
 class Bilingual(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")  # a stray key is a YAML slip
 
     zh: str
     en: str
