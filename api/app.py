@@ -17,6 +17,7 @@ from api.limits import BodyLimit
 from api.request_audit import RequestAuditMiddleware
 from api.routes import (
     alerts,
+    answer_labels,
     auth,
     chat_completions,
     console,
@@ -95,6 +96,7 @@ def create_app(
         chat_completions,
         console,
         takeover,
+        answer_labels,
     ):
         app.include_router(describe_access(module.router))
     mount_console(app)

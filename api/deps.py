@@ -28,6 +28,7 @@ __all__ = [
     "ContainerDep",
     "ConversationManagerScope",
     "ConversationReadScope",
+    "ConversationStaffScope",
     "ConversationWriteScope",
     "KeyChat",
     "KnowledgeReader",
@@ -122,6 +123,8 @@ ConversationReadScope = Annotated[
 ConversationWriteScope = Annotated[ConversationScope, Depends(_conversation_scope(CHAT_WRITE))]
 ConversationManagerScope = Annotated[ConversationScope, Depends(_conversation_scope(MANAGER))]
 """A manager acting on a conversation of their tenant (takeover, manager messages)."""
+ConversationStaffScope = Annotated[ConversationScope, Depends(_conversation_scope(STAFF_READ))]
+"""A manager or auditor reading staff-only data of a conversation (answer labels)."""
 
 
 def _own_tenant(access: Access) -> Callable[..., Awaitable[Principal]]:

@@ -13,6 +13,7 @@ from guardrails.reason_codes import ReasonCode, overridable
 
 ReviewStatus = Literal["pending", "approved", "edited", "rejected"]
 RootCause = Literal["technical", "rule", "data"]
+AnswerVerdict = Literal["correct", "unsafe", "unsupported", "unhelpful"]
 
 
 def _not_blank(value: str) -> str:
@@ -91,6 +92,30 @@ class ReviewLabelPublic(BaseModel):
     notes: str
     labelled_by: str
     labelled_at: datetime
+
+
+class AnswerLabelCreate(ManagerBody):
+    verdict: AnswerVerdict
+    correct_answer: Reply | None = Field(
+        None,
+        description="What the answer should have said (optional; for 'correct' the answer "
+        "itself is the reference).",
+    )
+    notes: str = Field("", max_length=4000)
+
+
+class AnswerLabelPublic(BaseModel):
+    message_id: str
+    conversation_id: str
+    verdict: AnswerVerdict
+    correct_answer: str
+    notes: str
+    labelled_by: str
+    labelled_at: datetime
+
+
+class AnswerLabelsPublic(BaseModel):
+    labels: list[AnswerLabelPublic]
 
 
 class ReviewItemPublic(BaseModel):

@@ -12,9 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.container import Container
 from api.schemas_review import RegressionCase, ReviewLabelCreate, ReviewLabelPublic
+from api.services.answer_labels import answer_label_cases
 from api.services.records import audit
-from api.services.review_items import HeldTurn, load_held_turn, public_label
-from core.db.models import Conversation, Message
+from api.services.review_items import (
+    HeldTurn,
+    earlier_patient_texts,
+    load_held_turn,
+    public_label,
+)
+from core.db.models import Conversation
 from core.db.review_models import ReviewEvent, ReviewLabel
 from core.errors import ValidationFailed
 from guardrails.pii import redact
@@ -131,20 +137,19 @@ async def label_review_item(
 
 
 async def regression_cases(c: Container, tenant_id: str | None = None) -> list[RegressionCase]:
-    """Every labelled item (of one tenant, or all) as a regression case, oldest first."""
-    query = select(ReviewLabel.review_item_id, ReviewLabel.tenant_id).order_by(
-        ReviewLabel.labelled_at
-    )
+    """Every labelled held item and labelled answer (of one tenant, or all) as a regression
+    case, oldest label first."""
+    query = select(ReviewLabel.review_item_id, ReviewLabel.tenant_id, ReviewLabel.labelled_at)
     if tenant_id is not None:
         query = query.where(ReviewLabel.tenant_id == tenant_id)
     async with c.sessions() as session:
-        rows = list((await session.execute(query)).all())
-        cases = []
-        for item_id, owner in rows:
+        dated = []
+        for item_id, owner, labelled_at in list((await session.execute(query)).all()):
             held = await load_held_turn(session, owner, item_id)
-            earlier = await _earlier_patient_texts(session, held)
-            cases.append(regression_case(held, earlier))
-        return cases
+            earlier = await earlier_patient_texts(session, held.question)
+            dated.append((labelled_at, regression_case(held, earlier)))
+        dated += await answer_label_cases(session, tenant_id)
+        return [case for _, case in sorted(dated, key=lambda pair: pair[0])]
 
 
 def regression_case(held: HeldTurn, earlier: list[str]) -> RegressionCase:
@@ -170,19 +175,3 @@ def regression_case(held: HeldTurn, earlier: list[str]) -> RegressionCase:
         notes=f"root cause: {held.label.root_cause}; held for {', '.join(codes) or '-'}; "
         f"manager notes: {held.label.notes or '-'}; reference answer: {answer}",
     )
-
-
-async def _earlier_patient_texts(
-    session: AsyncSession, held: HeldTurn, limit: int = 2
-) -> list[str]:
-    rows = await session.scalars(
-        select(Message.content)
-        .where(
-            Message.conversation_id == held.conversation.id,
-            Message.role == "patient",
-            Message.created_at < held.question.created_at,
-        )
-        .order_by(Message.created_at.desc())
-        .limit(limit)
-    )
-    return [redact(text).text for text in reversed(list(rows))]

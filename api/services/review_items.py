@@ -17,6 +17,7 @@ from core.db.models import Conversation, Message, Patient, ReviewItem
 from core.db.review_models import ReviewLabel
 from core.errors import Conflict, NotFound
 from core.schemas import ReviewReason
+from guardrails.pii import redact
 
 
 @dataclass
@@ -100,3 +101,20 @@ def public_item(held: HeldTurn) -> ReviewItemPublic:
 
 def public_label(label: ReviewLabel) -> ReviewLabelPublic:
     return ReviewLabelPublic.model_validate(label, from_attributes=True)
+
+
+async def earlier_patient_texts(
+    session: AsyncSession, question: Message, limit: int = 2
+) -> list[str]:
+    """Up to ``limit`` patient messages before ``question``, redacted, oldest first."""
+    rows = await session.scalars(
+        select(Message.content)
+        .where(
+            Message.conversation_id == question.conversation_id,
+            Message.role == "patient",
+            Message.created_at < question.created_at,
+        )
+        .order_by(Message.created_at.desc())
+        .limit(limit)
+    )
+    return [redact(text).text for text in reversed(list(rows))]

@@ -55,3 +55,20 @@ class ReviewLabel(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     labelled_by: Mapped[str] = mapped_column(String(128))
     labelled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AnswerLabel(Base):
+    """A manager's label on any answer the patient got: also a source of regression cases."""
+
+    __tablename__ = "answer_labels"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    message_id: Mapped[str] = mapped_column(ForeignKey("messages.id"), unique=True)
+    """The assistant (or manager) message labelled."""
+    conversation_id: Mapped[str] = mapped_column(ForeignKey("conversations.id"), index=True)
+    tenant_id: Mapped[str] = mapped_column(String(64), index=True)
+    verdict: Mapped[str] = mapped_column(String(16))  # correct | unsafe | unsupported | unhelpful
+    correct_answer: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    labelled_by: Mapped[str] = mapped_column(String(128))
+    labelled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

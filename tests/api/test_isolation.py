@@ -104,6 +104,9 @@ BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("post", "/v1/conversations/{conversation_id}/manager-messages"): lambda w: {
         "content": "您好，我是健康管理师。"
     },
+    ("put", "/v1/conversations/{conversation_id}/messages/{message_id}/label"): lambda w: {
+        "verdict": "unhelpful"
+    },
     ("post", "/v1/auth/login"): lambda w: {"username": "nobody", "password": "nothing-here"},
     ("post", "/v1/tenants/{tenant_id}/patient-tokens"): lambda w: {
         "patient_ref": w.ids["patient_ref"]
@@ -205,6 +208,8 @@ async def world(api: httpx.AsyncClient) -> World:
         )
         session.add(item)
         await session.commit()
+    history = (await api.get(f"/v1/conversations/{conv['id']}")).json()["messages"]
+    answer = next(m for m in history if m["role"] == "assistant")
     target_key = await new_key(api, A)  # the key the key routes act on
     me = (await api.get("/v1/auth/me", headers=bearer(target_key))).json()
     p2 = await new_patient(api, "iso-p2")
@@ -222,6 +227,7 @@ async def world(api: httpx.AsyncClient) -> World:
             "alert_id": alert["alert"]["id"],
             "referral_id": referral.json()["id"],
             "item_id": item.id,
+            "message_id": answer["id"],
             "key_id": me["subject"],
             "webhook_id": hook.json()["id"],
             "chunk_id": chunk_id,
