@@ -190,6 +190,19 @@ class CarePlanPublic(BaseModel):
     created_at: datetime
 
 
+class TemplateTaskPublic(BaseModel):
+    type: str
+    owner_role: str
+    title: TaskText
+
+
+class CarePlanTemplatePublic(BaseModel):
+    id: str
+    title: TaskText
+    care_team: list[str]
+    tasks: list[TemplateTaskPublic]
+
+
 class ReferenceRange(BaseModel):
     """A normal range for one value of one reading kind, from the guideline facts table."""
 

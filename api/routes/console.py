@@ -6,8 +6,9 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 
 from api.deps import ContainerDep, SessionDep, StaffReader
+from api.schemas_care import CarePlanTemplatePublic
 from api.schemas_console import BoardPublic, LearningPublic, QualityPublic
-from api.services import console_board, console_events, console_learning, console_quality
+from api.services import care, console_board, console_events, console_learning, console_quality
 
 router = APIRouter(prefix="/v1/console", tags=["console"])
 
@@ -42,3 +43,9 @@ async def read_learning(session: SessionDep, caller: StaffReader) -> LearningPub
 async def read_quality(session: SessionDep, caller: StaffReader) -> QualityPublic:
     """Today's turns, escalations, held answers, decisions and labels of the tenant."""
     return await console_quality.read_quality(session, caller.tenant_id)
+
+
+@router.get("/care-plan-templates")
+async def read_care_plan_templates(caller: StaffReader) -> list[CarePlanTemplatePublic]:
+    """The care-plan templates (三师共管 and others) with each task's owner role."""
+    return care.care_plan_templates()

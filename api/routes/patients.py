@@ -113,3 +113,9 @@ async def create_care_plan(
     c: ContainerDep, scope: PatientAdminScope, body: CarePlanCreate
 ) -> CarePlanPublic:
     return await care.create_care_plan(c, scope, body)
+
+
+@router.get("/{patient_id}/care-plans")
+async def list_care_plans(session: SessionDep, scope: PatientHealthScope) -> list[CarePlanPublic]:
+    """The patient's care plans, newest first, with each task's owner role and streak."""
+    return await care.list_care_plans(session, scope)

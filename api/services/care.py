@@ -7,15 +7,25 @@ import asyncio
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from api.container import Container
-from api.schemas_care import CarePlanCreate, CarePlanPublic
+from api.schemas_care import CarePlanCreate, CarePlanPublic, CarePlanTemplatePublic
 from api.services.records import audit
-from api.services.tasks import add_tasks_with_reminders, new_task, points_total, task_public
+from api.services.tasks import (
+    add_tasks_with_reminders,
+    list_tasks,
+    new_task,
+    points_total,
+    task_public,
+)
 from api.tenancy import PatientScope
 from core.db.care_models import CarePlanRecord
 from core.db.models import new_id
 from core.errors import ValidationFailed
 from tools.tasks import PlanProfile, get_template, instantiate_plan, load_care_plans
+from tools.tasks.models import Bilingual as TaskText
 from tools.tasks.schedule import validate_schedule
 
 
@@ -85,3 +95,47 @@ async def create_care_plan(
         reminders_scheduled=scheduled,
         created_at=plan.created_at,
     )
+
+
+async def list_care_plans(session: AsyncSession, scope: PatientScope) -> list[CarePlanPublic]:
+    """The patient's care plans, newest first, each with its tasks and their streaks."""
+    plans = list(
+        await session.scalars(
+            select(CarePlanRecord)
+            .where(
+                CarePlanRecord.tenant_id == scope.tenant_id,
+                CarePlanRecord.patient_id == scope.patient_id,
+            )
+            .order_by(CarePlanRecord.created_at.desc(), CarePlanRecord.id)
+        )
+    )
+    tasks = await list_tasks(session, scope) if plans else []
+    templates = {t.id: t for t in load_care_plans().templates}
+    listed = []
+    for plan in plans:
+        mine = [t for t in tasks if t.care_plan_id == plan.id]
+        template = templates.get(plan.template_id)
+        fallback = TaskText(zh=plan.template_id, en=plan.template_id)  # a retired template
+        listed.append(
+            CarePlanPublic(
+                id=plan.id,
+                patient_id=plan.patient_id,
+                template_id=plan.template_id,
+                title=template.title if template else fallback,
+                care_team=list(template.care_team) if template else [],
+                start=plan.start,
+                timezone=plan.timezone,
+                tasks=mine,
+                reminders_scheduled=any(t.reminders_scheduled for t in mine),
+                created_at=plan.created_at,
+            )
+        )
+    return listed
+
+
+def care_plan_templates() -> list[CarePlanTemplatePublic]:
+    """The templates a manager can start a plan from, with each task's owner role."""
+    return [
+        CarePlanTemplatePublic.model_validate(template.model_dump())
+        for template in load_care_plans().templates
+    ]

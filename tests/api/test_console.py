@@ -162,3 +162,14 @@ async def test_todays_quality_numbers(
         assert quality["labels_by_cause"] == {"data": 1}
         other = (await (await manager(api, "insurer-demo")).get("/v1/console/quality")).json()
         assert other["turns"] == 0 and other["approval_rate"] is None
+
+
+async def test_care_plan_templates_name_each_tasks_owner(api: httpx.AsyncClient) -> None:
+    response = await (await staff_client(api, "auditor")).get("/v1/console/care-plan-templates")
+    assert response.status_code == 200, response.text
+    templates = {t["id"]: t for t in response.json()}
+    weight = templates["weight_management"]
+    assert set(weight["care_team"]) == {"doctor", "dietitian", "health_manager"}
+    assert {task["owner_role"] for task in weight["tasks"]} <= set(weight["care_team"])
+    assert weight["title"]["zh"] and weight["title"]["en"]
+    assert (await api.get("/v1/console/care-plan-templates")).status_code == 403

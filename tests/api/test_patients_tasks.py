@@ -218,6 +218,33 @@ async def test_care_plan_creates_all_its_tasks(api: httpx.AsyncClient) -> None:
     assert await count_rows(api, "care_plans", patient_id=patient) == 1
 
 
+async def test_care_plans_are_listed_with_owners_and_adherence(api: httpx.AsyncClient) -> None:
+    patient = await new_patient(api, "plan-list")
+    assert (await api.get(f"/v1/patients/{patient}/care-plans")).json() == []
+    weight = await api.post(
+        f"/v1/patients/{patient}/care-plans", json={"template_id": "weight_management"}
+    )
+    assert weight.status_code == 201, weight.text
+    htn = await api.post(
+        f"/v1/patients/{patient}/care-plans", json={"template_id": "hypertension_follow_up"}
+    )
+    task = next(t for t in htn.json()["tasks"] if t["task"]["task_type"] == "exercise")
+    done = await api.post(
+        f"/v1/patients/{patient}/tasks/{task['id']}/completions",
+        json={"client_completion_id": "plan-list-1"},
+    )
+    assert done.status_code == 201, done.text
+    listed = (await api.get(f"/v1/patients/{patient}/care-plans")).json()
+    assert [p["id"] for p in listed] == [htn.json()["id"], weight.json()["id"]]  # newest first
+    assert set(listed[1]["care_team"]) == {"doctor", "dietitian", "health_manager"}
+    owners = {t["task"]["owner_role"] for t in listed[1]["tasks"]}
+    assert owners == {"doctor", "dietitian", "health_manager"}
+    [walked] = [t for t in listed[0]["tasks"] if t["id"] == task["id"]]
+    assert walked["streak"]["current"] == 1 and walked["streak"]["completed_periods"] == 1
+    foreign = await api.get(f"/v1/patients/{patient}/care-plans", headers=await other_tenant(api))
+    assert foreign.status_code == 404
+
+
 @pytest.mark.parametrize(
     ("change", "status", "code"),
     [
