@@ -1,8 +1,10 @@
-// One conversation: the transcript with citations, tool calls, cards and the reviewer's verdict,
-// beside the patient's readings, tasks and consents.
+// One conversation: the transcript with citations, tool calls, cards, the reviewer's verdict and
+// the managers' labels, beside the patient panel (profile, readings, care plans, consents).
 import { api } from "./api.js";
+import { answerLabel } from "./answer_label.js";
 import { errorText, h } from "./dom.js";
 import { t } from "./i18n.js";
+import { renderPatientPanel } from "./patient_panel.js";
 
 function resultDetails(result) {
   if (!result) return null;
@@ -16,10 +18,6 @@ function resultDetails(result) {
     result.tool_calls?.length ? h("details", {}, h("summary", {}, `${t("tools")} (${result.tool_calls.length})`),
       h("ul", {}, ...result.tool_calls.map((c) => h("li", {}, h("code", {}, c.name), c.ok ? " ✓" : ` ✗ ${c.error_code || ""}`)))) : null,
     ...(result.cards || []).map((c) => h("span.cardtag", {}, `${c.type}: ${c.title}`)));
-}
-
-async function optional(path) {
-  try { return await api("GET", path); } catch { return null; }
 }
 
 let current = null;
@@ -56,21 +54,16 @@ export async function renderConversation(root, id, me) {
     header.textContent = conv.patient_ref;
     takeover.textContent = t(conv.taken_over_by ? "hand_back" : "take_over");
     takeover.classList.toggle("active", Boolean(conv.taken_over_by));
-    const [readings, tasks, consents] = await Promise.all([
-      optional(`/v1/patients/${conv.patient_id}/readings`),
-      optional(`/v1/patients/${conv.patient_id}/tasks`),
-      optional(`/v1/patients/${conv.patient_id}/consents`),
-    ]);
+    const { labels } = await api("GET", `/v1/conversations/${id}/labels`).catch(() => ({ labels: [] }));
+    const labelOf = new Map(labels.map((l) => [l.message_id, l]));
     const byQuestion = new Map(conv.messages.filter((m) => m.result).map((m) => [m.id, m.result]));
-    transcript.replaceChildren(...conv.messages.map((m) => h(`li.msg.msg-${m.role}`, { dataset: { message: m.id } },
+    // a manager typing a label note keeps it: a live refresh skips the transcript meanwhile
+    if (!transcript.contains(document.activeElement)) transcript.replaceChildren(...conv.messages.map((m) => h(`li.msg.msg-${m.role}`, { dataset: { message: m.id } },
       h("span.role", {}, t(`role_${m.role}`)),
       h("p", {}, m.content),
-      m.role === "assistant" ? resultDetails(byQuestion.get(m.reply_to_id) || m.result) : null)));
-    const list = (items, fmt) => (items && items.length ? h("ul", {}, ...items.map((x) => h("li", {}, fmt(x)))) : h("p.empty", {}, t("none")));
-    side.replaceChildren(
-      h("h2", {}, t("readings")), list(readings, (r) => `${r.kind} ${Object.values(r.display || r.values).join("/")} ${r.unit} · ${new Date(r.measured_at).toLocaleString()}`),
-      h("h2", {}, t("tasks")), list(tasks, (x) => `${x.task?.task_type ?? ""} · ${x.status} · ${x.points_total} pts`),
-      h("h2", {}, t("consents")), list(consents?.current || [], (c) => `${c.purpose}: ${c.granted ? "✓" : "✗"}`));
+      m.role === "assistant" ? resultDetails(byQuestion.get(m.reply_to_id) || m.result) : null,
+      m.role === "assistant" && m.reply_to_id ? answerLabel(id, m, labelOf.get(m.id), me.role !== "manager") : null)));
+    await renderPatientPanel(side, conv.patient_id, me, refresh);
     document.body.dataset.takenOver = conv.taken_over_by ? "yes" : "no";
   }
   root.replaceChildren(

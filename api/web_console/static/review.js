@@ -29,11 +29,13 @@ export function reviewCard(item, readOnly) {
   const reply = h("textarea", { name: "reply", rows: 5, "aria-label": t("reply"), disabled: readOnly });
   reply.value = item.draft;
   const status = h("p.status", { role: "status" });
+  const failed = h("ul.reasons.failed-checks");
   const buttons = [];
   const decide = async (action) => {
     const body = action === "approve" ? {} : { reply: reply.value };
     buttons.forEach((b) => { b.disabled = true; });
     status.className = "status";
+    failed.replaceChildren();
     try {
       await api("POST", `/v1/review-queue/${item.id}/${action}`, body);
       status.textContent = t("sent");
@@ -41,8 +43,9 @@ export function reviewCard(item, readOnly) {
       document.dispatchEvent(new CustomEvent("hm:changed"));
     } catch (err) {
       const by = err.body?.details?.decided_by;
-      status.textContent = by ? `${t("decided_by", { who: by, status: err.body.details.status })} — ${errorText(err)}` : errorText(err);
+      status.textContent = by ? `${t("decided_by", { who: by, status: err.body.details.status })} — ${errorText(err)}` : err.body?.message || errorText(err);
       status.className = "status error";
+      failed.replaceChildren(...(err.body?.details?.reasons || []).map((r) => h("li", { dataset: { code: r.code } }, h("code", {}, r.code), " ", r.message)));
       if (!by) buttons.forEach((b) => { b.disabled = false; });
       else card.classList.add("decided");
     }
@@ -62,7 +65,7 @@ export function reviewCard(item, readOnly) {
         h("ul.reasons", {}, ...item.reasons.map((r) => h("li", {}, h("code", {}, r.code), " ", r.message))))),
     h("label.reply", {}, t("reply"), reply),
     h("div.actions", {}, ...buttons),
-    status);
+    status, failed);
   return card;
 }
 
