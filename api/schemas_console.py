@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from api.schemas import MessagePublic
-from core.schemas import TriageLevel
+from core.schemas import ReviewReason, TriageLevel
 
 BoardFlag = Literal["emergency", "held_answer", "low_confidence", "consent_needed"]
 
@@ -50,6 +50,13 @@ class TakeoverPublic(BaseModel):
     taken_over_by: str | None
     taken_over_at: datetime | None
     message: MessagePublic
+    hints: list[ReviewReason] = Field(default_factory=list)
+    """The output checks' findings on a manager's message (sent anyway; recorded in the audit)."""
+
+
+class ManagerMessageHints(BaseModel):
+    hints: list[ReviewReason]
+    """What the output checks find in the text; empty: nothing to look at again."""
 
 
 class LearningPublic(BaseModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from api.deps import ContainerDep, ConversationManagerScope, ManagerOnly
-from api.schemas_console import ManagerMessageCreate, TakeoverPublic
+from api.schemas_console import ManagerMessageCreate, ManagerMessageHints, TakeoverPublic
 from api.services import takeover as service
 
 router = APIRouter(prefix="/v1/conversations", tags=["takeover"])
@@ -28,6 +28,17 @@ async def create_manager_message(
 ) -> TakeoverPublic:
     """A message from the signed-in manager, delivered into the thread and published live."""
     return await service.send_manager_message(c, scope, caller.subject, body.content)
+
+
+@router.post("/{conversation_id}/manager-messages/check")
+async def check_manager_message(
+    c: ContainerDep,
+    caller: ManagerOnly,
+    scope: ConversationManagerScope,
+    body: ManagerMessageCreate,
+) -> ManagerMessageHints:
+    """The output checks' findings on a message before it is sent (hints; nothing stored)."""
+    return ManagerMessageHints(hints=await service.check_manager_message(c, scope, body.content))
 
 
 @router.post("/{conversation_id}/handback")

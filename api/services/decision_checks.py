@@ -88,3 +88,22 @@ def check_manager_reply(
         )
     overridden = [ReviewReason(code=f.code.value, message=f.message) for f in findings]
     return CheckedReply(reply, overridden)
+
+
+def manager_message_hints(
+    text: str, *, tenant_id: str, question: str, language: Language
+) -> list[ReviewReason]:
+    """The output checks' findings on a manager's own message during a takeover, as hints.
+
+    The manager is the human answering, so nothing is blocked; the console shows the findings
+    before the message is sent and the audit entry records which ones were sent anyway. There is
+    no turn evidence here: every figure not in the patient's message is flagged.
+    """
+    policy = tenant_policies().for_tenant(tenant_id)
+    state: dict[str, Any] = {
+        "language": language,
+        "redacted_text": redact(question).text,
+        "draft": text,
+    }
+    findings = deterministic_findings(state, [], policy)
+    return [ReviewReason(code=f.code.value, message=f.message) for f in findings]

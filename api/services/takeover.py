@@ -12,15 +12,18 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Literal
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.container import Container
 from api.schemas import MessagePublic
 from api.schemas_console import TakeoverPublic
 from api.services.conversations import ConversationScope
+from api.services.decision_checks import manager_message_hints
 from api.services.records import audit
 from core.db.models import Conversation, Message
 from core.errors import Conflict
+from core.schemas import ReviewReason
 
 Step = Literal["taken_over", "manager_message", "handed_back"]
 NOTICE = {
@@ -61,9 +64,35 @@ async def send_manager_message(
 ) -> TakeoverPublic:
     async with c.sessions() as session:
         conversation = await _fresh(session, scope)
+        hints = await _hints(session, conversation, content.strip())
         return await _commit_step(
-            c, session, conversation, manager, "manager_message", content.strip()
+            c, session, conversation, manager, "manager_message", content.strip(), hints
         )
+
+
+async def check_manager_message(
+    c: Container, scope: ConversationScope, content: str
+) -> list[ReviewReason]:
+    """The output checks on a message the manager is about to send (nothing is stored)."""
+    async with c.sessions() as session:
+        return await _hints(session, await _fresh(session, scope), content.strip())
+
+
+async def _hints(
+    session: AsyncSession, conversation: Conversation, text: str
+) -> list[ReviewReason]:
+    question = await session.scalar(
+        select(Message.content)
+        .where(Message.conversation_id == conversation.id, Message.role == "patient")
+        .order_by(Message.created_at.desc())
+        .limit(1)
+    )
+    return manager_message_hints(
+        text,
+        tenant_id=conversation.tenant_id,
+        question=question or "",
+        language=_language(conversation),
+    )
 
 
 async def hand_back(c: Container, scope: ConversationScope, manager: str) -> TakeoverPublic:
@@ -93,6 +122,7 @@ async def _commit_step(
     manager: str,
     step: Step,
     text: str,
+    hints: list[ReviewReason] | None = None,
 ) -> TakeoverPublic:
     message = Message(conversation_id=conversation.id, role="manager", content=text)
     session.add(message)
@@ -104,7 +134,8 @@ async def _commit_step(
         action=f"conversation_{step}",
         entity_type="conversation",
         entity_id=conversation.id,
-        details={"message_id": message.id},
+        details={"message_id": message.id}
+        | ({"sent_despite": sorted({h.code for h in hints})} if hints else {}),
     )
     await session.commit()
     public = MessagePublic.model_validate(message, from_attributes=True)
@@ -123,4 +154,5 @@ async def _commit_step(
         taken_over_by=conversation.taken_over_by,
         taken_over_at=conversation.taken_over_at,
         message=public,
+        hints=hints or [],
     )

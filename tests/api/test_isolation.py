@@ -104,6 +104,9 @@ BODIES: dict[tuple[str, str], Callable[[World], Any]] = {
     ("post", "/v1/conversations/{conversation_id}/manager-messages"): lambda w: {
         "content": "您好，我是健康管理师。"
     },
+    ("post", "/v1/conversations/{conversation_id}/manager-messages/check"): lambda w: {
+        "content": "您好，我是健康管理师。"
+    },
     ("put", "/v1/conversations/{conversation_id}/messages/{message_id}/label"): lambda w: {
         "verdict": "unhelpful"
     },

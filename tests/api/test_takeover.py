@@ -82,3 +82,37 @@ async def test_only_managers_take_over(api: httpx.AsyncClient) -> None:
     assert (await other.post(f"/v1/conversations/{cid}/takeover")).status_code == 404
     handback = await (await manager(api)).post(f"/v1/conversations/{cid}/handback")
     assert handback.status_code == 409
+
+
+async def test_a_managers_message_is_checked_first_and_the_hints_are_audited(
+    api: httpx.AsyncClient,
+) -> None:
+    cid = await new_conversation(api, patient_ref="tk-hints")
+    staff = await manager(api)
+    assert (await staff.post(f"/v1/conversations/{cid}/takeover")).status_code == 200
+    url = f"/v1/conversations/{cid}/manager-messages"
+    dose = "华法林每天吃3毫克，晚饭后服用。"
+    before = len((await api.get(f"/v1/conversations/{cid}")).json()["messages"])
+    checked = await staff.post(f"{url}/check", json={"content": dose})
+    assert checked.status_code == 200, checked.text
+    assert "DOSING" in {h["code"] for h in checked.json()["hints"]}
+    clean = await staff.post(
+        f"{url}/check", json={"content": "请按医生的医嘱用药，有疑问联系医生。"}
+    )
+    assert clean.json() == {"hints": []}
+    after = len((await api.get(f"/v1/conversations/{cid}")).json()["messages"])
+    assert after == before  # checking stores nothing
+    sent = await staff.post(url, json={"content": dose})  # the human answering may send anyway
+    assert sent.status_code == 201 and "DOSING" in {h["code"] for h in sent.json()["hints"]}
+    async with api.app.state.container.sessions() as session:  # type: ignore[attr-defined]
+        [entry] = list(
+            await session.scalars(
+                select(AuditEntry).where(
+                    AuditEntry.entity_id == cid, AuditEntry.action == "conversation_manager_message"
+                )
+            )
+        )
+    assert "DOSING" in entry.details["sent_despite"]
+    auditor = await staff_client(api, "auditor")
+    assert (await auditor.post(f"{url}/check", json={"content": dose})).status_code == 403
+    assert (await staff.post(f"{url}/check", json={"content": ""})).status_code == 422

@@ -30,8 +30,15 @@ def test_a_takeover_and_hand_back_seen_by_the_patient(browser: Any, console: Con
         )
         assert turn.json()["status"] == "held" and not turn.json()["citations"]
         page.wait_for_selector(".msg-patient:has-text('咸菜')")  # arrives live in the view
+        dose = "华法林每天吃3毫克。"  # the checks' hint comes first; nothing is sent yet
+        page.fill("textarea[name=manager-reply]", dose)
+        page.click("button.send")
+        page.wait_for_selector("ul.hints li[data-code=DOSING]")
+        assert page.inner_text("button.send") == "Send anyway"
+        shot(page, "takeover-hint")
+        assert patient.get(f"/v1/conversations/{cid}").json()["messages"][-1]["role"] == "patient"
         reply = "咸菜含盐很高，建议尽量少吃。"
-        page.fill("textarea[name=manager-reply]", reply)
+        page.fill("textarea[name=manager-reply]", reply)  # a new text: checked again, clean
         page.click("button.send")
         page.wait_for_selector(f".msg-manager:has-text('{reply}')")
         messages = patient.get(f"/v1/conversations/{cid}").json()["messages"]

@@ -45,8 +45,27 @@ export async function renderConversation(root, id, me) {
     }
   };
   takeover.addEventListener("click", () => act(current?.conv.taken_over_by ? "handback" : "takeover"));
+  // The output checks run on the text first; their findings are hints (the manager is the
+  // human answering): shown once, then the same text can be sent anyway.
+  const hints = h("ul.reasons.hints");
+  let confirmed = null;
+  const resetHints = () => { confirmed = null; hints.replaceChildren(); send.textContent = t("send"); };
+  reply.addEventListener("input", resetHints);
   send.addEventListener("click", async () => {
-    if (reply.value.trim() && (await act("manager-messages", { content: reply.value }))) reply.value = "";
+    const text = reply.value;
+    if (!text.trim()) return;
+    if (confirmed !== text) {
+      const found = await api("POST", `/v1/conversations/${id}/manager-messages/check`, { content: text }).catch(() => ({ hints: [] }));
+      if (found.hints.length) {
+        confirmed = text;
+        hints.replaceChildren(...found.hints.map((r) => h("li", { dataset: { code: r.code } }, h("code", {}, r.code), " ", r.message)));
+        status.textContent = t("check_hints");
+        status.className = "status error";
+        send.textContent = t("send_anyway");
+        return;
+      }
+    }
+    if (await act("manager-messages", { content: text })) { reply.value = ""; resetHints(); }
   });
   async function refresh() {
     const conv = await api("GET", `/v1/conversations/${id}`);
@@ -69,7 +88,7 @@ export async function renderConversation(root, id, me) {
   root.replaceChildren(
     h("div.toolbar", {}, h("a", { href: "#/board" }, "← ", t("back")), header, h("span.spacer"), takeover),
     h("div.conversation", {},
-      h("section.card", {}, h("h2", {}, t("transcript")), transcript, compose, status),
+      h("section.card", {}, h("h2", {}, t("transcript")), transcript, compose, hints, status),
       h("aside.card.side", {}, side)));
   await refresh();
 }
