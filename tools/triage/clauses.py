@@ -42,6 +42,7 @@ _POSITIVE_EN = re.compile(
     r"|not stop\w*|doesn'?t stop|isn'?t stopping|not responding|no response|not breathing"
     r"|not moving|hasn'?t moved|not waking|not improving|not getting better|no better|not better"
     r"|no relief|didn'?t help|doesn'?t help|not helping|not going away|no obvious|not only"
+    r"|didn'?t (?:touch|work|do anything)|hasn'?t (?:touched|helped|worked)|not working"
     r"|not any better|not passed urine|hasn'?t (?:passed|peed|urinated)|not making sense"
     r"|doesn'?t make sense|not feeling (?:well|right)|not well|not (?:himself|herself|myself)"
 )

@@ -33,9 +33,14 @@ _TEMP = re.compile(
     r"[^\d]{0,8}?(\d{2,3}(?:\.\d+)?)\s*(°\s*[cf]|度|f\b|c\b)?"
     r"|(\d{2,3}(?:\.\d+)?)\s*(°\s*[cf]|度)"
 )
+_TEMP_RANGE = re.compile(
+    r"(?:体温|发烧|发热|烧|温度|\btemp(?:erature)?|fever)[^\d]{0,8}?\d{2,3}(?:\.\d+)?"
+    r"\s*(?:度|°\s*[cf])?\s*(?:到|至|~|-|–|to)\s*(\d{2,3}(?:\.\d+)?)\s*(°\s*[cf]|度|f\b|c\b)?"
+)
 _GLUCOSE = re.compile(
     r"(?:血糖|glucose|blood sugars?|sugars?(?: level| reading)?|\bbgl?\b|\bbsl\b|fingerstick|\bcbg"
-    r"|\bcgm)(?:(?!i'?m\b|i am\b|aged?\b|岁)[^\d?？。!！;；]){0,14}(\d{1,3}(?:\.\d+)?)\s*"
+    r"|\bcgm|(?:glucose |sugar )?meter (?:says|reads|shows|said|read|showed))"
+    r"(?:(?!i'?m\b|i am\b|aged?\b|岁)[^\d?？。!！;；]){0,14}(\d{1,3}(?:\.\d+)?)\s*"
     r"(mmol/l|mmol|mg/dl|mg)?"
 )
 # "5.9 fasting sugar": the value before the word (the gap above never crosses a sentence end or
@@ -125,6 +130,8 @@ def read_measurements(
     for match in _TEMP.finditer(normalised):
         raw, unit = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
         add("temperature_c", _celsius(float(raw), unit), f"temperature {raw}")
+    for match in _TEMP_RANGE.finditer(normalised):  # "37.9到38.1": the upper end counts too
+        add("temperature_c", _celsius(float(match.group(1)), match.group(2)), "temperature range")
     for match in [*_GLUCOSE.finditer(normalised), *_GLUCOSE_BEFORE.finditer(normalised)]:
         value = _glucose_mmol(float(match.group(1)), match.group(2))
         add("glucose_mmol", value, f"glucose {match.group(1)} {match.group(2) or ''}".strip())
