@@ -1,0 +1,62 @@
+"""Rules added in rule book v4, each with a look-alike that must stay calm (our own wording)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.triage import TriageRequest, triage
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        (
+            "Spilled a pan of boiling soup on my son's legs, the burn is bigger than his hand",
+            "burn_severe",
+        ),
+        ("锅里的热油溅到妈妈脸上，烫伤了一大片", "burn_severe"),
+        ("摔下楼梯，小腿骨头戳出来了", "open_fracture"),
+        ("fell off my bike and I can see the bone poking out of my shin", "open_fracture"),
+        ("腰痛三天，今天屁股和大腿内侧都麻了没感觉", "cauda_equina_signs"),
+        (
+            "bad lower back pain and I haven't been able to pee since last night",
+            "cauda_equina_signs",
+        ),
+        ("哮喘犯了，万托林连着喷了好几下都不管用", "asthma_reliever_failing"),
+        ("my daughter's asthma: her blue inhaler isn't helping at all", "asthma_reliever_failing"),
+        ("吃着华法林，牙龈出血半小时了还没止住", "anticoagulant_bleeding_prolonged"),
+        (
+            "on apixaban, nosebleed for over 30 minutes even with pressure",
+            "anticoagulant_bleeding_prolonged",
+        ),
+        ("我爸糖尿病，人叫不醒，血糖仪显示LO", "severe_hypoglycaemia"),
+        ("type 1 diabetic, very sweaty and confused, the meter says 2.1", "severe_hypoglycaemia"),
+        ("宝宝两个月，体温38.0到38.4之间", "infant_fever"),
+        ("月经量很大，每个钟都要换卫生巾，刚才站起来晕了一下", "heavy_bleeding_faint"),
+    ],
+)
+def test_v4_emergencies(text: str, code: str) -> None:
+    result = triage(TriageRequest(text=text))
+    assert result.level == "emergency", (text, [f.code for f in result.findings])
+    assert code in {f.code for f in result.findings}
+
+
+def test_chest_recession_in_a_child_is_an_emergency() -> None:
+    text = "my toddler is breathing fast and the skin under his ribs pulls in each breath"
+    assert triage(TriageRequest(text=text)).level == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sunburn on my back, red and sore, no blisters",
+        "I've had lower back pain on and off for years, walking fine, no numbness",
+        "my inhaler works well, can I use a spacer with it?",
+        "吃华法林的人刷牙出一点血正常吗",
+        "孩子5岁，流鼻血捏了五分钟就止住了",
+        "体温36.5到36.8，正常吗",
+    ],
+)
+def test_v4_lookalikes_stay_below_emergency(text: str) -> None:
+    result = triage(TriageRequest(text=text))
+    assert result.level != "emergency", (text, [f.code for f in result.findings])
