@@ -63,8 +63,10 @@ _AUXILIARY_EN = re.compile(
 )
 _HYPOTHETICAL_PRE = re.compile(
     r"如果|假如|万一|要是|预防|怎么防|担心会|会不会得|怕会|怕得|听说|什么是|科普|了解一下"
+    r"|(?:惊|怕|担心|害怕)自己|下次(?:再)?(?:遇到|发生|出现)"
     r"|\b(?:if|what if|in case|prevent\w*|what (?:are|is)|risk of|learn about|know about"
-    r"|worried about getting|afraid of getting|chance of|reduce)\b"
+    r"|worried about getting|afraid of getting|chance of|reduce|scared (?:of|that i)"
+    r"|(?:afraid|worried) (?:i'?ll|i might|that i))\b"
 )
 # A clause that asks for knowledge rather than telling of a symptom ("心梗和心绞痛有什么区别",
 # "BE-FAST口诀是什么意思", "how do you tell if a headache is serious"). Its mentions are
@@ -73,20 +75,25 @@ _INFO_QUESTION = re.compile(
     r"区别|差别|不同之处|什么意思|啥意思|口诀|怎么(?:判断|识别|区分|分辨|鉴别|看出)|如何(?:判断|识别|区分)"
     r"|(?:有|有些|有哪些|是)什么(?:症状|表现|征兆)|(?:症状|表现|征兆)(?:有哪些|是什么)|标准是|科普"
     r"|提前(?:准备|了解)|备着|以防万一|急救(?:知识|培训|课)|怎么急救"
+    r"|有(?:什么|啥|咩)(?:不一样|不同|分别)|点样分|怎么分(?:辨|别)?|怎样分|如何分"
     r"|\b(?:difference between|what(?:'s| is) the difference|how (?:do|can|would) (?:you|i|we|one) "
     r"(?:tell|know|recogni[sz]e|spot)|what does [^,.?]{0,30} mean|warning signs of|signs of a"
-    r"|symptoms of a|first aid|training|course)\b"
+    r"|symptoms of a|first aid|training|course|is it true|what(?:'s| is) the \w+ test"
+    r"|test for (?:a )?(?:stroke|heart attack)|(?:different|differ) (?:\w+ )?symptoms)\b"
 )
 _HYPOTHETICAL_POST = re.compile(
     r"^.{0,4}(?:的症状|的表现|的征兆|的前兆|的信号|有哪些|是什么|有什么症状|怎么预防|如何预防|的预防"
-    r"|的风险|前兆)"
+    r"|的风险|前兆|会不会(?:烧坏|留下|有后遗症|影响|遗传|复发))"
 )
 _PAST_HISTORY = re.compile(r"病史|既往|史(?![上])|\b(?:history of|hx of|h/o|pmh|past medical)\b")
 _PAST_EPISODE = re.compile(
     r"去年|前年|(?:\d+|[一二两三四五六七八九十几多]+)年前|以前|曾经|多年|小时候|那年|当年|年轻时|后遗症"
-    r"|得过|患过|之前得|上次"
+    r"|得过|患过|之前得|上次|去世|过世|(?:支架|pci|搭桥)术后|(?:19|20)\d\d年"
     r"|\b(?:years ago|yrs ago|last year|as a child|previously|in the past|used to|back in"
     r"|in (?:19|20)\d\d|post[- ]stroke|after (?:my|his|her) (?:stroke|heart attack)"
+    r"|as a (?:kid|teen|teenager|baby)|when i was (?:a )?(?:kid|child|little|young|teenager)"
+    r"|died (?:of|from)|passed away|(?:mi|stroke|cva|pci|cabg|stemi) (?:in )?(?:19|20)\d\d"
+    r"|treated with (?:pci|a stent|stents|thrombolysis)"
     r"|(?:\d+|a few|several|two|three|four|five|six|ten) (?:years|yrs|months) ago|last time)\b"
 )
 _PRESENT = re.compile(

@@ -60,3 +60,34 @@ def test_chest_recession_in_a_child_is_an_emergency() -> None:
 def test_v4_lookalikes_stay_below_emergency(text: str) -> None:
     result = triage(TriageRequest(text=text))
     assert result.level != "emergency", (text, [f.code for f in result.findings])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "中风和脑出血有什么不同？",  # a knowledge question
+        "哮喘和慢阻肺點樣分？",  # Cantonese: how to tell apart
+        "Is it true that a heart attack can feel like indigestion?",
+        "what's the BEFAST test",
+        "我好怕自己会心梗，平时要注意什么",  # a fear, nothing happening
+        "My mum passed away from a stroke, I'm 50 and well: which checks should I have?",
+        "I had a seizure once as a teenager, none since; can I get a driving licence?",
+        "PCI术后两年，一切正常，想问能不能游泳",
+        "宝宝热性惊厥会不会留下后遗症？",
+    ],
+)
+def test_information_fear_and_past_history_are_not_emergencies(text: str) -> None:
+    result = triage(TriageRequest(text=text))
+    assert result.level != "emergency", (text, [f.code for f in result.findings])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm scared this is a heart attack, crushing chest pain right now and sweating",
+        "我好怕，我老公突然说话不清楚，一边手没力",
+        "had a stroke in 2019, and today suddenly can't lift my right arm",
+    ],
+)
+def test_fear_or_history_does_not_hide_a_current_emergency(text: str) -> None:
+    assert triage(TriageRequest(text=text)).level == "emergency"
