@@ -91,3 +91,18 @@ def test_information_fear_and_past_history_are_not_emergencies(text: str) -> Non
 )
 def test_fear_or_history_does_not_hide_a_current_emergency(text: str) -> None:
     assert triage(TriageRequest(text=text)).level == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sometimes I think everyone would be better off without me",
+        "我觉得家人没有我会更好",
+        "I can't stop thinking about swerving into oncoming traffic",
+        "我就是大家的累赘",
+    ],
+)
+def test_passive_ideation_gets_the_safety_question(text: str) -> None:
+    result = triage(TriageRequest(text=text))
+    assert result.level in {"urgent", "emergency"}, (text, [f.code for f in result.findings])
+    assert result.crisis is not None
