@@ -106,3 +106,32 @@ def test_passive_ideation_gets_the_safety_question(text: str) -> None:
     result = triage(TriageRequest(text=text))
     assert result.level in {"urgent", "emergency"}, (text, [f.code for f in result.findings])
     assert result.crisis is not None
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "code"),
+    [
+        (
+            "做完阑尾手术回家第五天，伤口红肿流脓，发烧39度，整个人没力气站都站不稳",
+            "emergency",
+            "sepsis_source",
+        ),
+        (
+            "28 weeks pregnant, terrible headache and pain under my right ribs since lunch",
+            "emergency",
+            "pre_eclampsia_signs",
+        ),
+        ("爷爷在家里摔倒了，大腿根很痛，走不太动", "urgent", "hip_fracture_possible"),
+        ("糖尿病，脚底有个伤口一直不好，这两天发黑还有臭味", "urgent", "diabetic_foot_infection"),
+        ("左耳朵今天早上突然听不清了", "urgent", "sudden_hearing_loss"),
+        (
+            "wrote letters to everyone. you won't have to worry about me much longer",
+            "emergency",
+            "suicide_risk",
+        ),
+    ],
+)
+def test_v4_combinations(text: str, level: str, code: str) -> None:
+    result = triage(TriageRequest(text=text))
+    assert result.level == level, (text, [f.code for f in result.findings])
+    assert code in {f.code for f in result.findings}
