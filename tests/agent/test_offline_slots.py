@@ -112,6 +112,9 @@ def test_glucose_after_dinner() -> None:
         ("Remind me to check my blood sugar every morning at 7", "glucose_measurement", ["07:00"]),
         ("Remind me every evening at 9 to take my pills", "medication_reminder", ["21:00"]),
         ("每周一早上提醒我称体重", "weight", ["08:00"]),
+        ("remind me to take my blood pressure every day at 8am", "bp_measurement", ["08:00"]),
+        ("每朝8點提我度血壓", "bp_measurement", ["08:00"]),
+        ("每朝8點要食藥，幫我set個提醒", "medication_reminder", ["08:00"]),
         (
             "PCI术后回社区了，帮我设个每天早上吃阿司匹林的提醒，8点",
             "medication_reminder",
@@ -130,3 +133,26 @@ def test_named_medicine_kept_and_reminder_without_time_asks() -> None:
     args, _ = task_args(normalise("PCI术后，帮我设个每天早上吃阿司匹林的提醒，8点"))
     assert args["medication_name"] == "阿司匹林"
     assert task_args(normalise("帮我设置吃药提醒"))[1] == "task_time"
+
+
+def test_weekdays_in_english_and_cantonese() -> None:
+    args, _ = task_args(
+        normalise("set a reminder to weigh myself every Monday and Thursday at 7am")
+    )
+    assert args["schedule"] == {"kind": "weekly", "times": ["07:00"], "weekdays": [1, 4]}
+    args, _ = task_args(normalise("逢星期六朝早九點提我做運動"))
+    assert args["schedule"]["weekdays"] == [6] and args["task_type"] == "exercise"
+
+
+def test_a_reminder_some_months_later_is_one_date() -> None:
+    args, missing = task_args(normalise("幫我設三個月後提醒回去抽血"))
+    assert missing is None and args["task_type"] == "follow_up_visit"
+    [when] = args["schedule"]["datetimes"]
+    assert args["schedule"]["kind"] == "specific" and when.endswith("T09:00:00")
+    args, _ = task_args(normalise("remind me in 2 weeks at 10am to recheck my blood test"))
+    assert args["schedule"]["datetimes"][0].endswith("T10:00:00")
+
+
+def test_unnamed_medicine_is_the_prescribed_one() -> None:
+    args, missing = task_args(normalise("每朝8點要食藥"))
+    assert missing is None and args["medication_name"] == "医生开的药"

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from core.errors import ValidationFailed
 from tools.registry import ToolContext, ToolSpec
+from tools.tasks.describe import describe_schedule
 from tools.tasks.models import (
     Bilingual,
     MedicationReminder,
@@ -92,6 +93,18 @@ def build_task(args: CreateTaskArgs, now: datetime) -> TaskDraft:
     )
 
 
+def _created_message(task: TaskDraft, when: Bilingual, first: str) -> Bilingual:
+    if isinstance(task.schedule, SpecificSchedule) and len(task.schedule.datetimes) == 1:
+        return Bilingual(
+            zh=f"已创建任务“{task.title.zh}”：将{when.zh}提醒您。",
+            en=f"Task '{task.title.en}' created: you will be reminded {when.en}.",
+        )
+    return Bilingual(
+        zh=f"已创建任务“{task.title.zh}”：{when.zh}提醒您，第一次提醒：{first}。",
+        en=f"Task '{task.title.en}' created: a reminder {when.en}; the first is at {first}.",
+    )
+
+
 def create_health_task(args: CreateTaskArgs, ctx: ToolContext) -> TaskCard:
     """Create a health task (measure blood pressure or glucose, steps, exercise, diet log,
     weight, medication reminder, follow-up visit, check-up, vaccination, custom) with a daily,
@@ -99,13 +112,11 @@ def create_health_task(args: CreateTaskArgs, ctx: ToolContext) -> TaskCard:
     task = build_task(args, ctx.now)
     upcoming = next_occurrences(task.schedule, ctx.now, 3)
     first = upcoming[0].strftime("%Y-%m-%d %H:%M")
+    when = describe_schedule(task.schedule)
     return TaskCard(
         task=task,
         next_occurrences=upcoming,
-        message=Bilingual(
-            zh=f"已创建任务“{task.title.zh}”，第一次提醒：{first}。",
-            en=f"Task '{task.title.en}' created; first reminder at {first}.",
-        ),
+        message=_created_message(task, when, first),
     )
 
 

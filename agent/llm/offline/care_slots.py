@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from agent.llm.offline.numbers import CN_NUMBER, to_number
 
@@ -112,7 +113,7 @@ def reading_args(text: str) -> dict[str, Any] | None:
 _TASK_TYPES = [
     (
         "medication_reminder",
-        r"吃药|服药|用药|(提醒我?|记得)(吃|服)|(吃|服用?)[^,，。]{2,8}?的?提醒"
+        r"吃药|服药|用药|食药|(提醒我?|记得)(吃|服|食)|(吃|服用?)[^,，。]{2,8}?的?提醒"
         r"|medication|medicine|pills?|take my",
     ),
     ("bp_measurement", r"血压|blood pressure|\bbp\b"),
@@ -121,7 +122,7 @@ _TASK_TYPES = [
     ("exercise", r"运动|锻炼|exercise|workout"),
     ("weight", r"体重|称重|weigh"),
     ("diet_log", r"饮食|记录.{0,2}吃|diet|meals?"),
-    ("follow_up_visit", r"复诊|随访|follow.?up"),
+    ("follow_up_visit", r"复诊|随访|复查|抽血|验血|回去查|follow.?up|recheck|blood test|re-?test"),
     ("check_up", r"体检|check.?up"),
     ("vaccination", r"疫苗|打针|vaccin"),
 ]
@@ -147,8 +148,72 @@ _MED_NAME = re.compile(
 _GENERIC_MEDICINE = {"药", "medicine", "pills", "pill", "meds", "medication", "tablets"}
 
 
+# "take my blood pressure", "量血压", "度血压" (Cantonese): measuring, not a medicine.
+_MEASURING = [
+    (
+        "bp_measurement",
+        r"(?:take|check|measure|do|record) (?:my |his |her )?(?:blood pressure|bp)\b|[量测度]血压",
+    ),
+    (
+        "glucose_measurement",
+        r"(?:take|check|measure|test|do) (?:my |his |her )?(?:blood )?(?:sugar|glucose)"
+        r"|[测验度]血糖",
+    ),
+]
+_WEEKDAYS_EN = {
+    "monday": 1,
+    "tuesday": 2,
+    "wednesday": 3,
+    "thursday": 4,
+    "friday": 5,
+    "saturday": 6,
+    "sunday": 7,
+}
+_WEEKLY_ZH = re.compile(r"(?:每周|每个?星期|每个?礼拜|逢(?:星期|礼拜|周))([一二三四五六日天]+)")
+_WEEKLY_EN = re.compile(
+    r"\bevery ((?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?(?:,? (?:and )?)?)+)"
+)
+_LATER = re.compile(
+    rf"({CN_NUMBER}|\d{{1,2}})\s*(?:个)?(月|周|星期|礼拜|天)(?:以?后|之后)"
+    r"|\bin (\d{1,2}|a|one|two|three|six) (months?|weeks?|days?)\b"
+    r"|\b(\d{1,2}|one|two|three|six) (months?|weeks?|days?) (?:from now|later)\b"
+)
+_EN_COUNT = {"a": 1, "one": 1, "two": 2, "three": 3, "six": 6}
+_MEDICINE_WORDS = re.compile(
+    r"吃药|服药|食药|用药|\b(?:medicine|meds|pills?|tablets?|medication)\b"
+)
+
+
 def task_type_of(text: str) -> str | None:
+    for name, pattern in _MEASURING:
+        if re.search(pattern, text):
+            return name
     return next((name for name, pattern in _TASK_TYPES if re.search(pattern, text)), None)
+
+
+def _weekdays(text: str) -> list[int]:
+    zh = _WEEKLY_ZH.search(text)
+    if zh:
+        return sorted({_WEEKDAYS[c] for c in zh.group(1)})
+    en = _WEEKLY_EN.search(text)
+    if en:
+        return sorted({n for word, n in _WEEKDAYS_EN.items() if word in en.group(1)})
+    return []
+
+
+def _days_later(text: str) -> int | None:
+    """ "三个月后", "in 3 months": a one-off reminder that many days from today."""
+    match = _LATER.search(text)
+    if not match:
+        return None
+    groups = match.groups()
+    raw, unit = next((g, u) for g, u in zip(groups[::2], groups[1::2], strict=True) if g)
+    count = _EN_COUNT.get(raw) or to_number(raw)
+    if not count:
+        return None
+    per = {"月": 30, "周": 7, "星期": 7, "礼拜": 7, "天": 1}
+    days = per.get(unit) or {"m": 30, "w": 7}.get(unit[0], 1)
+    return int(count * days)
 
 
 def task_times(text: str) -> list[str]:
@@ -180,20 +245,23 @@ def task_args(text: str) -> tuple[dict[str, Any], str | None]:
     if task_type is None:
         return {}, "task_type"
     times = task_times(text)
-    if not times:
+    later = _days_later(text)
+    if not times and later is None:
         return {"task_type": task_type}, "task_time"
-    weekly = re.search(r"每周([一二三四五六日天]+)", text)
+    weekdays = _weekdays(text)
     schedule: dict[str, Any] = {"kind": "daily", "times": times}
-    if weekly:
-        schedule = {
-            "kind": "weekly",
-            "times": times,
-            "weekdays": sorted({_WEEKDAYS[c] for c in weekly.group(1)}),
-        }
+    if later is not None:
+        day = datetime.now(ZoneInfo("Asia/Shanghai")).date() + timedelta(days=later)
+        at = (times or ["09:00"])[0]
+        schedule = {"kind": "specific", "datetimes": [f"{day.isoformat()}T{at}:00"]}
+    elif weekdays:
+        schedule = {"kind": "weekly", "times": times, "weekdays": weekdays}
     args: dict[str, Any] = {"task_type": task_type, "schedule": schedule}
     if task_type == "medication_reminder":
         match = _MED_NAME.search(text)
         name = (match.group(1) or match.group(2)) if match else None
+        if not name and _MEDICINE_WORDS.search(text):
+            name = "药"  # "每朝8点要食药": the prescribed medicine, unnamed
         if name in _GENERIC_MEDICINE:
             # "take my pills": remind about the prescribed medicine without naming it.
             name = "your prescribed medicine" if name.isascii() else "医生开的药"
