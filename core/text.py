@@ -88,3 +88,12 @@ def detect_language(text: str) -> Language:
     if cjk == 0:
         return "en" if latin else "zh"
     return "zh" if cjk * 3 >= latin or cjk >= 4 else "en"
+
+
+def states_number(text: str, number: str) -> bool:
+    """``number`` appears in ``text`` as a whole figure: "5" is in "不超过5 g", not in "15 g"
+    or "2.5"."""
+    digits = "一二两三四五六七八九十百千"
+    return (
+        re.search(rf"(?<![\d.{digits}]){re.escape(number)}(?![\d{digits}]|\.\d)", text) is not None
+    )

@@ -21,7 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from core.errors import DependencyUnavailable, KnowledgeBaseError, ValidationFailed
-from core.text import detect_language, normalise
+from core.text import detect_language, normalise, states_number
 from knowledge.analyzer import analyzer_version, tokenize
 from knowledge.bm25 import BM25Index
 from knowledge.chunking import Chunk
@@ -263,7 +263,7 @@ class Retriever:
             zip(rows, similarity.tolist(), strict=True),
             key=lambda row: (
                 wanted[self.chunks[row[0]].doc_id],
-                -sum(1 for p in prefer if p in self.chunks[row[0]].text),
+                -sum(1 for p in prefer if states_number(self.chunks[row[0]].text, p)),
                 -row[1],
             ),
         )

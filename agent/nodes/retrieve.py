@@ -12,12 +12,13 @@ from langgraph.runtime import Runtime
 from agent.context import AgentContext
 from agent.dialogue import DialogueState, advance, is_follow_up, resolve
 from agent.state import AgentState
+from core.text import states_number
 from guardrails.input_guard import passage_is_safe
 from knowledge.answer_cards import AnswerCard
 
 CLINICIAN = "clinician"
 _MAX_QUERY_CHARS = 600
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+_NUMBER = re.compile(r"\d+(?:\.\d+)?|[一二两三四五六七八九十百千]{2,}")  # "第十六条" too
 _SENTENCES = re.compile(r"[^。！？!?\n]+[。！？!?]*")
 _ASKS = re.compile(
     r"[?？]|吗|呢|怎么|如何|什么|哪些|能不能|可不可以|可以.{0,6}吗|要不要|是否|多少|"
@@ -123,7 +124,7 @@ def _card_passages(
     needed: set[str] = set(numbers)
     kept: list[Any] = []
     for passage in chosen:
-        states = {n for n in needed if n in passage.text}
+        states = {n for n in needed if states_number(passage.text, n)}
         if states or not kept:
             kept.append(passage)
             needed -= states
