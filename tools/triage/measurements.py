@@ -23,7 +23,11 @@ _BP = re.compile(
     r"(?:血压|\bbp|b/p|blood pressure|\bpressure)[^\d/]{0,30}(\d{2,3})\s*/\s*(\d{2,3})"
     r"|(\d{2,3})\s*/\s*(\d{2,3})\s*(?:mmhg|毫米汞柱)"
     r"|高压[^\d]{0,3}(\d{2,3})[^\d]{0,6}低压[^\d]{0,3}(\d{2,3})"
+    r"|(?:量|测|度|measured|checked|reading|读数)[^\d/]{0,12}(\d{2,3})\s*/\s*(\d{2,3})(?![\d/])"
 )
+# "192/118" with no word around it: taken as a blood pressure only when it reads as one (both
+# within the plausibility limits, upper above lower); anything else is silently not a reading.
+_BP_BARE = re.compile(r"(?<![\d/.])(\d{2,3})\s*/\s*(\d{2,3})(?![\d/.])")
 _SPO2 = re.compile(
     r"(?:spo2|sp02|血氧饱和度|血氧|氧饱和度|饱和度|o2 sats?|\bsats?\b|oxygen(?: saturation| level"
     r"| sat)?|pulse ox\w*)[^\d]{0,10}(\d{2,3})(?:\.\d)?\s*%?"
@@ -125,6 +129,16 @@ def read_measurements(
             found.setdefault("dbp", []).append(dbp)
         else:
             implausible.append(label)
+    if "sbp" not in found:
+        for match in _BP_BARE.finditer(normalised):
+            sbp, dbp = float(match.group(1)), float(match.group(2))
+            plausible = all(
+                limits[name][0] <= value <= limits[name][1]
+                for name, value in (("sbp", sbp), ("dbp", dbp))
+            )
+            if plausible and sbp > dbp:
+                found.setdefault("sbp", []).append(sbp)
+                found.setdefault("dbp", []).append(dbp)
     for match in _SPO2.finditer(normalised):
         add("spo2", float(match.group(1)), f"SpO2 {match.group(1)}%")
     for match in _TEMP.finditer(normalised):

@@ -135,3 +135,20 @@ def test_v4_combinations(text: str, level: str, code: str) -> None:
     result = triage(TriageRequest(text=text))
     assert result.level == level, (text, [f.code for f in result.findings])
     assert code in {f.code for f in result.findings}
+
+
+def test_a_bare_blood_pressure_with_a_bad_headache_and_blurred_vision_is_an_emergency() -> None:
+    result = triage(TriageRequest(text="刚才量了 188/121，头痛得要命，看东西有点重影"))
+    assert result.level == "emergency"
+    assert "hypertensive_emergency" in {f.code for f in result.findings}
+    bare = triage(TriageRequest(text="195/122, terrible headache, my vision is blurry"))
+    assert bare.level == "emergency"
+
+
+def test_a_fraction_that_is_not_a_blood_pressure_is_ignored() -> None:
+    assert triage(TriageRequest(text="比分 50/80，我有点累")).level != "emergency"
+
+
+def test_a_severe_headache_is_not_settled_as_mild_by_a_word_elsewhere() -> None:
+    result = triage(TriageRequest(text="头疼得厉害，眼睛有点看不清"))
+    assert result.level != "self_care", [f.code for f in result.findings]
