@@ -156,3 +156,23 @@ def test_a_reminder_some_months_later_is_one_date() -> None:
 def test_unnamed_medicine_is_the_prescribed_one() -> None:
     args, missing = task_args(normalise("每朝8點要食藥"))
     assert missing is None and args["medication_name"] == "医生开的药"
+
+
+@pytest.mark.parametrize(
+    ("text", "diabetic"),
+    [
+        ("早上空腹血糖8.3，我是糖尿病，吃二甲双胍", True),
+        ("糖尿病，午饭后两小时血糖9.1", True),
+        ("my fasting sugar was 8.1 today, I'm diabetic", True),
+        ("空腹血糖7.2，这是糖尿病吗", False),
+        ("体检空腹血糖6.5", False),
+    ],
+)
+def test_a_glucose_is_read_against_targets_only_for_someone_with_diabetes(
+    text: str, diabetic: bool
+) -> None:
+    from agent.llm.offline.care_slots import reading_args
+
+    args = reading_args(normalise(text))
+    assert args is not None and args["reading"]["kind"] == "glucose"
+    assert (args.get("conditions") == ["diabetes"]) is diabetic

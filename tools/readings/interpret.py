@@ -32,8 +32,22 @@ class BpBand(BaseModel):
 class GlucoseBand(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     code: str
-    at_least_fact: str
+    at_least_fact: str | None = None
+    above_fact: str | None = None
+    """Strictly above (a target's upper end is still in target)."""
     message: Bilingual
+
+    def holds(self, value: float) -> bool:
+        if self.above_fact is not None:
+            return value > fact_value(self.above_fact)
+        assert self.at_least_fact is not None
+        return value >= fact_value(self.at_least_fact)
+
+    @property
+    def fact(self) -> str:
+        found = self.above_fact or self.at_least_fact
+        assert found is not None
+        return found
 
 
 class InterpretationRules(BaseModel):
@@ -42,6 +56,8 @@ class InterpretationRules(BaseModel):
     documents: dict[str, list[str]]
     blood_pressure: list[BpBand]
     glucose: dict[str, list[GlucoseBand]]
+    glucose_diabetes: dict[str, list[GlucoseBand]]
+    """Bands for someone with diabetes: the control targets (fasting, after a meal)."""
 
 
 class Interpretation(BaseModel):
@@ -60,7 +76,9 @@ def load_interpretation_rules(path: Path = INTERPRETATION_PATH) -> Interpretatio
         raise ConfigurationError(f"cannot load reading interpretation {path}: {exc}") from exc
 
 
-def interpret_reading(reading: NormalisedReading) -> Interpretation | None:
+def interpret_reading(
+    reading: NormalisedReading, conditions: frozenset[str] = frozenset()
+) -> Interpretation | None:
     rules = load_interpretation_rules()
     context = {name: format_number(v, reading.unit) for name, v in reading.display.items()}
     if reading.kind == "blood_pressure":
@@ -75,18 +93,29 @@ def interpret_reading(reading: NormalisedReading) -> Interpretation | None:
             rules_version=rules.version,
         )
     if reading.kind == "glucose":
-        bands = rules.glucose.get(reading.meal_context or "random") or rules.glucose["random"]
+        bands = _glucose_bands(rules, reading.meal_context or "random", "diabetes" in conditions)
         value = reading.values["value"]
-        chosen = next((b for b in bands if value >= fact_value(b.at_least_fact)), None)
+        chosen = next((b for b in bands if b.holds(value)), None)
         if chosen is None:
             return None  # below the lowest band: the low-glucose alert speaks
         return Interpretation(
             code=chosen.code,
             message=fill_bilingual(chosen.message, context),
-            fact_ids=[chosen.at_least_fact],
+            fact_ids=[chosen.fact],
             rules_version=rules.version,
         )
     return None
+
+
+def _glucose_bands(
+    rules: InterpretationRules, meal_context: str, diabetes: bool
+) -> list[GlucoseBand]:
+    if diabetes:
+        table = rules.glucose_diabetes
+        return table.get(
+            "fasting" if meal_context in ("fasting", "before_meal") else "after_meal_2h", []
+        )
+    return rules.glucose.get(meal_context) or rules.glucose["random"]
 
 
 def _bp_band(bands: list[BpBand], sbp: float, dbp: float) -> BpBand | None:

@@ -71,7 +71,9 @@ def assess_reading(
     reading = normalise_reading(reading_in, now)
     plausibility = assess_plausibility(reading)
     alerts = evaluate_alerts(reading, history, profile)
-    interpretation = interpret_reading(reading) if plausibility.plausible else None
+    interpretation = (
+        interpret_reading(reading, profile.conditions) if plausibility.plausible else None
+    )
     return ReadingAssessment(
         reading=reading,
         plausibility=plausibility,

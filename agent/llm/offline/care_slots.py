@@ -10,6 +10,14 @@ from zoneinfo import ZoneInfo
 from agent.llm.offline.numbers import CN_NUMBER, to_number
 
 _GLUCOSE = re.compile(r"(?:血糖|glucose|sugar)\D{0,8}?(\d+(?:\.\d+)?)\s*(mg/dl|mmol/l|mmol)?")
+# Someone who says they have diabetes (or takes its medicines) — not "is this diabetes?".
+_HAS_DIABETES = re.compile(
+    r"(?:是|有|得了|确诊(?:了|为)?|患(?:有|了)?)(?:[12一二]型)?糖尿病(?![^,，。]{0,6}[吗吧?？])"
+    r"|糖尿病(?:患者|病人|[0-9一二三四五六七八九十几多]+年)|^\s*糖尿病[,，:：]|我(?:妈|爸)?糖尿病"
+    r"|糖友|二甲双胍|胰岛素|降糖药|格列"
+    r"|\bi(?:'m| am) (?:a )?diabetic|\bi have (?:type [12] )?diabetes|\bt[12]dm\b|\btype [12]\b"
+    r"|metformin|insulin"
+)
 _HR = re.compile(r"(?:心率|脉搏|heart rate|pulse)\D{0,6}?(\d{2,3})")
 _SPO2 = re.compile(r"(?:血氧(?:饱和度)?|spo2|oxygen)\D{0,6}?(\d{2,3})\s*%?")
 _WEIGHT = re.compile(r"(?:体重|weight|weigh)\D{0,6}?(\d+(?:\.\d+)?)\s*(kg|公斤|斤|千克)?")
@@ -68,7 +76,7 @@ def reading_args(text: str) -> dict[str, Any] | None:
     if match := _GLUCOSE.search(text):
         unit = "mg/dL" if (match.group(2) or "").startswith("mg") else "mmol/L"
         meal = next((name for name, pattern in _MEAL if re.search(pattern, text)), "random")
-        return {
+        args: dict[str, Any] = {
             "reading": {
                 "kind": "glucose",
                 "value": float(match.group(1)),
@@ -78,6 +86,9 @@ def reading_args(text: str) -> dict[str, Any] | None:
                 "source_device": "chat",
             }
         }
+        if _HAS_DIABETES.search(text):  # read against the control targets, not diagnosis
+            args["conditions"] = ["diabetes"]
+        return args
     if match := _SPO2.search(text):
         return {
             "reading": {

@@ -78,7 +78,7 @@ def test_a_random_glucose_under_the_mark_says_nothing() -> None:
 
 def _band_facts(band: BpBand | GlucoseBand) -> list[str]:
     if isinstance(band, GlucoseBand):
-        return [band.at_least_fact]
+        return [band.fact]
     return [f for f in (band.sbp_fact, band.dbp_fact) if f]
 
 
@@ -90,6 +90,9 @@ def test_every_threshold_is_a_fact_and_every_literal_number_is_in_its_documents(
         ("blood_pressure", b) for b in rules.blood_pressure
     ]
     bands += [("glucose", band) for group in rules.glucose.values() for band in group]
+    bands += [
+        ("glucose_diabetes", band) for group in rules.glucose_diabetes.values() for band in group
+    ]
     assert len(bands) >= 8
     assert {d for docs in rules.documents.values() for d in docs} <= set(texts)
     for kind, band in bands:
@@ -103,3 +106,25 @@ def test_every_threshold_is_a_fact_and_every_literal_number_is_in_its_documents(
         for number in set(re.findall(r"\d+(?:\.\d+)?", literal)):
             stated = re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", docs)
             assert stated, f"{band.code}: {number} is not in the band's documents"
+
+
+@pytest.mark.parametrize(
+    ("value", "meal", "code"),
+    [
+        (8.3, "fasting", "glucose_dm_fasting_above_target"),
+        (7.0, "fasting", "glucose_dm_fasting_in_target"),  # the target's upper end is in target
+        (5.6, "before_meal", "glucose_dm_fasting_in_target"),
+        (4.1, "fasting", "glucose_dm_near_low"),
+        (10.0, "after_meal_2h", "glucose_dm_nonfasting_above_target"),
+        (9.1, "after_meal_2h", "glucose_dm_nonfasting_in_target"),
+        (12.0, "random", "glucose_dm_nonfasting_above_target"),
+    ],
+)
+def test_with_diabetes_a_glucose_is_read_against_the_control_targets(
+    value: float, meal: str, code: str
+) -> None:
+    reading = _reading(kind="glucose", value=value, unit="mmol/L", meal_context=meal)
+    found = interpret_reading(reading, frozenset({"diabetes"}))  # type: ignore[arg-type]
+    assert found is not None and found.code == code
+    without = interpret_reading(reading)  # type: ignore[arg-type]
+    assert without is None or not without.code.startswith("glucose_dm")
