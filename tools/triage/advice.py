@@ -12,6 +12,11 @@ from tools.triage.rulebook import CompiledRulebook, Localised
 
 _FACT_SLOT = re.compile(r"\{([a-z0-9_]+(?:\.[a-z0-9_]+)+)\}")
 _MAX_QUESTIONS = 4
+_SCALE_FROM_MONTHS = 60
+# "阿婆", "my grandma": clearly an older adult, so "how old?" is not the question to ask first.
+_OLDER_RELATIVE = re.compile(
+    r"阿婆|阿公|奶奶|爷爷|外婆|外公|姥姥|姥爷|老人|婆婆|公公|老伯|老太|\b(?:grand(?:ma|pa|mother|father)|elderly)\b"
+)
 _MAX_RULE_ADVICE = 3
 
 
@@ -62,9 +67,10 @@ def build_questions(
     if level == "emergency":
         return []
     keys: list[str] = []
+    age = facts.profile.age_months
     if facts.measurements.implausible:
         keys.append("remeasure")
-    if facts.profile.age_months is None:
+    if age is None and not _OLDER_RELATIVE.search(facts.text):
         keys.append("age")
     if not duration_known:
         keys.append("duration")
@@ -73,6 +79,9 @@ def build_questions(
     if not fired:
         keys.extend(["chest", "stroke", "breathing"])
     elif "mild" not in facts.hits and "abd_severe" not in facts.hits:
-        keys.append("severity")
+        # a 0-10 scale means nothing for a small child: their alertness and feeding do
+        keys.append("infant" if age is not None and age < _SCALE_FROM_MONTHS else "severity")
+    if facts.measurements.temperature_c is not None:  # the temperature is already known
+        keys = ["fever_signs" if k == "fever" else k for k in keys]
     unique = list(dict.fromkeys(keys))[:_MAX_QUESTIONS]
     return [_text(book.book.questions[key], language) for key in unique]

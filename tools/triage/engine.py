@@ -142,6 +142,7 @@ def triage(request: TriageRequest, semantic: SemanticVote | None = None) -> Tria
             normalised, request.vitals, {str(k): v for k, v in book.book.plausibility.items()}
         ),
         profile=build_profile(request, normalised),
+        text=normalised,
     )
     fired = fire_rules(book, facts)
     findings = _findings(fired, _semantic_flags(semantic) + score_flags(facts))

@@ -29,6 +29,8 @@ class Facts:
     condition_hits: set[str]
     measurements: Measurements
     profile: Profile
+    text: str = ""
+    """The normalised message (for what the rules do not test: who it is about)."""
 
 
 @dataclass(frozen=True)

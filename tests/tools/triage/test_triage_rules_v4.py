@@ -152,3 +152,17 @@ def test_a_fraction_that_is_not_a_blood_pressure_is_ignored() -> None:
 def test_a_severe_headache_is_not_settled_as_mild_by_a_word_elsewhere() -> None:
     result = triage(TriageRequest(text="头疼得厉害，眼睛有点看不清"))
     assert result.level != "self_care", [f.code for f in result.findings]
+
+
+def test_a_babys_age_in_months_is_not_how_long_the_fever_has_lasted() -> None:
+    result = triage(TriageRequest(text="孩子8个月，发烧38.6，精神还可以，吃奶正常"))
+    assert "fever_persistent" not in {f.code for f in result.findings}
+    assert triage(TriageRequest(text="发烧两个星期了一直不退")).level == "urgent"
+
+
+def test_questions_do_not_ask_what_the_message_already_says() -> None:
+    baby = triage(TriageRequest(text="宝宝10个月，发烧38.8，今天有点蔫"))
+    asked = " ".join(baby.follow_up_questions)
+    assert "体温最高" not in asked and "0到10" not in asked
+    grandma = triage(TriageRequest(text="阿婆成日头晕，食开降压药"))
+    assert not any("多大年纪" in q for q in grandma.follow_up_questions)
