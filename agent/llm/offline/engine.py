@@ -230,7 +230,8 @@ class OfflineChatProvider:
         )
         asked = normalise(_last_user(request.messages))
         if any(name == "quote_insurance" and "error" not in data for name, data in results):
-            if extract_city_tier(asked) is None:
+            said = [normalise(m.content or "") for m in request.messages if m.role == "user"]
+            if all(extract_city_tier(text) is None for text in said):  # earlier turns count
                 parts.append(t("quote_city_assumed", request.language))
             parts.insert(0, _genetic_note(asked, request).strip())
         refs: list[int] = []

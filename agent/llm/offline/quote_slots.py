@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from core.text import normalise
+from tools.insurance.cities import city_tier_of
 from tools.insurance.conditions import load_condition_vocabulary
 
 DEFAULT_CITY_TIER = 2
@@ -33,7 +34,6 @@ _SMOKER = re.compile(r"抽烟|吸烟|烟民|\bsmoker\b|\bsmoke\b|\bsmoking\b")
 _TIER_WORDS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _TIER = re.compile(r"([一二三四五1-4])\s*线(城市)?|\b(first|second|third|fourth)[- ]tier\b")
 _TIER_EN = {"first": 1, "second": 2, "third": 3, "fourth": 4}
-_TIER_ONE_CITIES = re.compile(r"北京|上海|广州|深圳|beijing|shanghai|guangzhou|shenzhen")
 _CONTROLLED = re.compile(
     r"控制得?(还行|还可以|不错|很好|挺好|良好|稳定)|控制(良好|稳定)|well[- ]controlled"
 )
@@ -59,9 +59,7 @@ def extract_city_tier(text: str) -> int | None:
     match = _TIER.search(text)
     if match:
         return _TIER_WORDS[match.group(1)] if match.group(1) else _TIER_EN[match.group(3)]
-    if _TIER_ONE_CITIES.search(text):
-        return 1
-    return None
+    return city_tier_of(text)
 
 
 def extract_conditions(text: str) -> list[dict[str, Any]]:
