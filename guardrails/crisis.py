@@ -31,7 +31,7 @@ _YES_STATED = re.compile(
 
 
 _HANDLED = re.compile(
-    r"(?:已经|刚刚|刚才)?(?:打了|拨了|拨打了|叫了)\s?120|救护车[^,.。，]{0,4}(?:到了|来了|接走)"
+    r"(?:已经|刚刚|刚才)?(?:打了|拨了|拨打了|叫了)\s?120|(?:救护车|120|急救车|白车)[^,.。，]{0,4}(?:到了|来了|接走)"
     r"|(?:已经|现在)?(?:到了|在)[^,.。，]{0,3}(?:医院|急诊)|医生[^,.。，]{0,4}看过|已经没事了|现在没事了"
     r"|\b(?:called|rang|phoned) (?:120|an ambulance|the ambulance)"
     r"|ambulance (?:is here|has arrived|arrived|came)"

@@ -176,3 +176,8 @@ def test_a_glucose_is_read_against_targets_only_for_someone_with_diabetes(
     args = reading_args(normalise(text))
     assert args is not None and args["reading"]["kind"] == "glucose"
     assert (args.get("conditions") == ["diabetes"]) is diabetic
+
+
+def test_several_weekdays_joined_by_and() -> None:
+    args, _ = task_args(normalise("提醒我每周三和周六晚上8点量血压"))
+    assert args["schedule"] == {"kind": "weekly", "times": ["20:00"], "weekdays": [3, 6]}

@@ -180,7 +180,10 @@ _WEEKDAYS_EN = {
     "saturday": 6,
     "sunday": 7,
 }
-_WEEKLY_ZH = re.compile(r"(?:每周|每个?星期|每个?礼拜|逢(?:星期|礼拜|周))([一二三四五六日天]+)")
+_WEEKLY_ZH = re.compile(
+    r"(?:每周|每个?星期|每个?礼拜|逢(?:星期|礼拜|周))"
+    r"((?:[一二三四五六日天]|[和、,，及跟]|(?:周|星期|礼拜)(?=[一二三四五六日天]))+)"
+)
 _WEEKLY_EN = re.compile(
     r"\bevery ((?:(?:mon|tues|wednes|thurs|fri|satur|sun)days?(?:,? (?:and )?)?)+)"
 )
@@ -205,7 +208,7 @@ def task_type_of(text: str) -> str | None:
 def _weekdays(text: str) -> list[int]:
     zh = _WEEKLY_ZH.search(text)
     if zh:
-        return sorted({_WEEKDAYS[c] for c in zh.group(1)})
+        return sorted({_WEEKDAYS[c] for c in zh.group(1) if c in _WEEKDAYS})
     en = _WEEKLY_EN.search(text)
     if en:
         return sorted({n for word, n in _WEEKDAYS_EN.items() if word in en.group(1)})
