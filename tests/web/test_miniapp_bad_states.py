@@ -191,7 +191,8 @@ def test_the_app_opens_from_its_cache_while_the_server_is_down(
     assert page.locator(".bubble.patient").count() == 1, "the last known thread is shown"
     assert page.locator(".bubble.assistant[data-message-id]").count() == 1
     send(page, "血压多少算正常？")
-    assert "等待发送" in page.locator(".bubble.patient").last.inner_text()
+    # "发送中…" first, then "等待发送" once the request has failed (waited for, not raced)
+    page.locator(".bubble.patient").last.filter(has_text="等待发送").wait_for()
     shot(page, "30-opened-offline")
     server.start()
     page.click("#banner button")
