@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.container import Container
-from api.schemas_care import CarePlanCreate, CarePlanPublic, CarePlanTemplatePublic
+from api.schemas_care import CarePlanCreate, CarePlanPublic, CarePlanTemplatePublic, TaskPublic
 from api.services.records import audit
 from api.services.tasks import (
     add_tasks_with_reminders,
@@ -25,6 +25,7 @@ from core.db.care_models import CarePlanRecord
 from core.db.models import new_id
 from core.errors import ValidationFailed
 from tools.tasks import PlanProfile, get_template, instantiate_plan, load_care_plans
+from tools.tasks.care_plans import CarePlanTemplate
 from tools.tasks.models import Bilingual as TaskText
 from tools.tasks.schedule import validate_schedule
 
@@ -78,21 +79,31 @@ async def create_care_plan(
         )
         scheduled = await add_tasks_with_reminders(c, session, tasks, now)
         total = await points_total(session, scope.patient_id)
+    tasks_public = [
+        p.model_copy(update={"points_total": total, "reminders_scheduled": t.reminders_scheduled})
+        for p, t in zip(public, tasks, strict=True)
+    ]
+    return _plan_public(plan, template, tasks_public, reminders_scheduled=scheduled)
+
+
+def _plan_public(
+    plan: CarePlanRecord,
+    template: CarePlanTemplate | None,
+    tasks: list[TaskPublic],
+    *,
+    reminders_scheduled: bool,
+) -> CarePlanPublic:
+    """A stored plan with its tasks; a retired template is named by its id."""
     return CarePlanPublic(
         id=plan.id,
-        patient_id=scope.patient_id,
-        template_id=template.id,
-        title=template.title,
-        care_team=list(template.care_team),
-        start=start,
-        timezone=body.timezone,
-        tasks=[
-            p.model_copy(
-                update={"points_total": total, "reminders_scheduled": t.reminders_scheduled}
-            )
-            for p, t in zip(public, tasks, strict=True)
-        ],
-        reminders_scheduled=scheduled,
+        patient_id=plan.patient_id,
+        template_id=plan.template_id,
+        title=template.title if template else TaskText(zh=plan.template_id, en=plan.template_id),
+        care_team=list(template.care_team) if template else [],
+        start=plan.start,
+        timezone=plan.timezone,
+        tasks=tasks,
+        reminders_scheduled=reminders_scheduled,
         created_at=plan.created_at,
     )
 
@@ -114,21 +125,9 @@ async def list_care_plans(session: AsyncSession, scope: PatientScope) -> list[Ca
     listed = []
     for plan in plans:
         mine = [t for t in tasks if t.care_plan_id == plan.id]
-        template = templates.get(plan.template_id)
-        fallback = TaskText(zh=plan.template_id, en=plan.template_id)  # a retired template
+        scheduled = any(t.reminders_scheduled for t in mine)
         listed.append(
-            CarePlanPublic(
-                id=plan.id,
-                patient_id=plan.patient_id,
-                template_id=plan.template_id,
-                title=template.title if template else fallback,
-                care_team=list(template.care_team) if template else [],
-                start=plan.start,
-                timezone=plan.timezone,
-                tasks=mine,
-                reminders_scheduled=any(t.reminders_scheduled for t in mine),
-                created_at=plan.created_at,
-            )
+            _plan_public(plan, templates.get(plan.template_id), mine, reminders_scheduled=scheduled)
         )
     return listed
 
