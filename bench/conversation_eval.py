@@ -35,10 +35,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from api.eval_target import open_in_process  # noqa: E402
 from core.settings import get_settings  # noqa: E402
 from evals.cases import EvalCase  # noqa: E402
 from evals.results import TurnRecord  # noqa: E402
-from evals.session import open_in_process  # noqa: E402
 
 SETS = {
     "heldout": ROOT / "evals" / "data" / "conversations_heldout_v2.jsonl",

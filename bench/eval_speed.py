@@ -19,10 +19,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from api.eval_target import open_in_process
 from core.settings import get_settings
 from evals.pipeline import load_cases, write_reports
 from evals.runner import RunConfig, RunMeta, run_cases, write_meta
-from evals.session import open_in_process
 
 
 async def measure(config: RunConfig, run_dir: Path) -> dict[str, object]:

@@ -22,7 +22,7 @@ from evals.reports.junit import junit_xml
 from evals.results import CaseResult
 from evals.runner import RunConfig, RunMeta, read_meta, run_cases, select_cases, write_meta
 from evals.samplers import Sampler
-from evals.session import open_sampler
+from evals.session import open_http
 from evals.suites_loader import builtin_suite_paths, load_suites
 
 OpenSampler = Callable[
@@ -102,7 +102,7 @@ async def run_eval(
     chosen = cases if cases is not None else load_cases(config)
     started = time.perf_counter()
     settings = settings or get_settings()
-    async with (opener or open_sampler)(config, settings) as (sampler, provenance):
+    async with (opener or open_http)(config, settings) as (sampler, provenance):
         meta = RunMeta(
             config=config,
             provenance=provenance,

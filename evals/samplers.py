@@ -1,8 +1,8 @@
 """The system under test as a sampler: play a case's turns, return what each turn gave.
 
-``InProcessSampler`` drives the real service functions over a built container;
-``HttpSampler`` drives a live service over ``/v1`` (any httpx transport, so tests can fake
-one). A 4xx answer to a turn is a recorded ``Rejection``; an unreachable service raises
+``HttpSampler`` drives the service over ``/v1``: a live one, or this checkout's app in process
+through ``httpx.ASGITransport`` (``api.eval_target``); tests may fake one with any httpx
+transport. A 4xx answer to a turn is a recorded ``Rejection``; an unreachable service raises
 ``SamplerUnreachable`` (the runner records it as that case's error and goes on).
 """
 
@@ -16,10 +16,6 @@ from typing import Any, Protocol
 import httpx
 
 from agent.llm.base import ChatProvider, ChatRequest, ChatResponse
-from api.container import Container
-from api.schemas import ConversationCreate, MessageCreate
-from api.services.conversations import create_conversation, open_conversation, post_message
-from core.errors import ServiceError
 from core.schemas import TurnResult
 from evals.cases import EvalCase
 from evals.results import Rejection, TurnRecord
@@ -45,7 +41,8 @@ _usage: contextvars.ContextVar[_Usage | None] = contextvars.ContextVar("eval_usa
 
 
 class CountingProvider:
-    """Wraps the primary model to attribute its reported token usage to the current turn."""
+    """Wraps the primary model to attribute its reported token usage to the current turn
+    (in process only: the app runs in the sampler's context, so the turn's counter is seen)."""
 
     def __init__(self, inner: ChatProvider) -> None:
         self.inner = inner
@@ -62,44 +59,6 @@ class CountingProvider:
 
 def _patient_ref(case: EvalCase, repeat: int) -> str:
     return case.patient.ref or f"eval-{case.id}-{repeat}"[:128]
-
-
-class InProcessSampler:
-    name = "in-process"
-
-    def __init__(self, container: Container) -> None:
-        self.c = container
-
-    async def converse(self, case: EvalCase, repeat: int) -> list[TurnRecord]:
-        for seed in case.seeds:
-            ref = f"{seed.patient_ref}-{case.id}-{repeat}"[:128]
-            conv = await create_conversation(
-                self.c, seed.tenant, ConversationCreate(patient_ref=ref)
-            )
-            seeded = await open_conversation(self.c, seed.tenant, conv.id)
-            await post_message(self.c, seeded, MessageCreate(content=seed.user))
-        body = ConversationCreate(patient_ref=_patient_ref(case, repeat))
-        created = await create_conversation(self.c, case.tenant, body)
-        conversation = await open_conversation(self.c, case.tenant, created.id)
-        records = []
-        for turn in case.turns:
-            usage = _Usage()
-            token = _usage.set(usage)
-            started = time.perf_counter()
-            try:
-                result = await post_message(self.c, conversation, MessageCreate(content=turn.user))
-                record = TurnRecord(user=turn.user, result=result)
-            except ServiceError as exc:
-                rejection = Rejection(
-                    status=exc.http_status, code=exc.instance_code, message=exc.message
-                )
-                record = TurnRecord(user=turn.user, rejection=rejection)
-            finally:
-                _usage.reset(token)
-            record.latency_ms = round((time.perf_counter() - started) * 1000, 1)
-            record.prompt_tokens, record.completion_tokens = usage.prompt, usage.completion
-            records.append(record)
-        return records
 
 
 class HttpSampler:
@@ -151,7 +110,7 @@ class HttpSampler:
     async def converse(self, case: EvalCase, repeat: int) -> list[TurnRecord]:
         for seed in case.seeds:
             seed_id = await self._conversation(
-                seed.tenant, f"{seed.patient_ref}-{case.id}-{repeat}"
+                seed.tenant, f"{seed.patient_ref}-{case.id}-{repeat}"[:128]
             )
             await self._post(
                 f"/v1/conversations/{seed_id}/messages", {"content": seed.user}, seed.tenant
@@ -159,12 +118,21 @@ class HttpSampler:
         conversation_id = await self._conversation(case.tenant, _patient_ref(case, repeat))
         records = []
         for turn in case.turns:
+            usage = _Usage()
+            token = _usage.set(usage)
             started = time.perf_counter()
-            response = await self._post(
-                f"/v1/conversations/{conversation_id}/messages", {"content": turn.user}, case.tenant
-            )
+            try:
+                response = await self._post(
+                    f"/v1/conversations/{conversation_id}/messages",
+                    {"content": turn.user},
+                    case.tenant,
+                )
+            finally:
+                _usage.reset(token)
             latency = round((time.perf_counter() - started) * 1000, 1)
-            records.append(_http_record(turn.user, response, latency))
+            record = _http_record(turn.user, response, latency)
+            record.prompt_tokens, record.completion_tokens = usage.prompt, usage.completion
+            records.append(record)
         return records
 
 

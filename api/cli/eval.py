@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+from api.eval_target import open_target
 from evals.compare import Comparison, compare_runs
 from evals.gate import DEFAULT_GATE, GateConfig, load_gate
 from evals.pipeline import run_eval
@@ -94,6 +95,7 @@ def run_command(args: argparse.Namespace) -> int:
             gate=gate,
             resume=args.resume is not None,
             progress=not args.no_progress,
+            opener=open_target,
         )
     )
     if args.json:

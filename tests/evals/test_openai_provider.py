@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from agent.llm.openai_provider import EndpointConfig, OpenAIChatProvider
+from api.eval_target import open_target
 from evals.cases import EvalCase
 from evals.llm_judge import LlmRubricJudge, parse_grade
 from evals.pipeline import run_eval
@@ -76,6 +77,7 @@ async def test_suite_runs_against_the_openai_compatible_provider(
             cases=cases,
             settings=settings,
             progress=False,
+            opener=open_target,
         )
     by_id = {r.case_id: r for r in run.results}
     assert run.report["provenance"]["provider"] == f"openai:{server.base_url}"

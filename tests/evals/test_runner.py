@@ -238,10 +238,10 @@ async def test_reports_are_well_formed(tmp_path: Path) -> None:
 
 
 async def test_hm_api_key_reaches_the_http_sampler(make_settings: SettingsFactory) -> None:
-    from evals.session import open_sampler
+    from evals.session import open_http
 
     settings = make_settings(api_key="hm_abcdefabcdef_secret")
     config = RunConfig(base_url="http://127.0.0.1:9")
-    async with open_sampler(config, settings) as (sampler, _):
+    async with open_http(config, settings) as (sampler, _):
         assert isinstance(sampler, HttpSampler)
         assert sampler._headers("default") == {"Authorization": "Bearer hm_abcdefabcdef_secret"}
