@@ -37,6 +37,7 @@ async def _reply(text: str, evidence: list[EvidencePassage] | None = None) -> Ch
 
 
 def test_every_fixed_text_is_bilingual_and_has_no_digits() -> None:
+    assert texts()  # an empty catalogue would pass the loop below
     for key, value in texts().items():
         assert set(value) == {"zh", "en"}, key
         if not key.startswith(("tool_error", "triage")):

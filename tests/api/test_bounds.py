@@ -160,6 +160,7 @@ async def test_the_largest_accepted_inputs_do_not_stall_the_service(
     print("\nlargest accepted input: request s, slowest /healthz ms, status")
     for name, (took, slowest, status) in results.items():
         print(f"  {name:14s} {took:6.3f} s  {slowest * 1000:6.1f} ms  {status}")
+    assert results, "no inputs were measured"
     for name, (took, slowest, status) in results.items():
         assert 200 <= status < 300, name
         assert took <= 1.0, (name, took)

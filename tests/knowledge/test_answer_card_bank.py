@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import KnowledgeBaseError
 from core.text import normalise
-from knowledge.answer_cards import load_cards
+from knowledge.answer_cards import AnswerCard, load_cards
 from knowledge.config import DEFAULT_CORPUS_DIR
 from knowledge.documents import load_documents
 from knowledge.facts import load_facts
@@ -30,6 +30,13 @@ def _advises_a_dose(text: str) -> bool:
     return False
 
 
+def cards() -> list[AnswerCard]:
+    """The bank's cards, never none (every loop over them would pass on an empty bank)."""
+    loaded = load_cards().cards
+    assert loaded, "the answer-card bank is empty"
+    return list(loaded)
+
+
 def test_the_bank_loads_with_enough_cards() -> None:
     bank = load_cards()
     assert len(bank.cards) >= 20
@@ -39,14 +46,14 @@ def test_the_bank_loads_with_enough_cards() -> None:
 def test_every_document_and_fact_exists() -> None:
     docs = {doc.meta.id for doc in load_documents(DEFAULT_CORPUS_DIR)}
     facts = load_facts()
-    for card in load_cards().cards:
+    for card in cards():
         assert set(card.doc_ids) <= docs, card.id
         assert set(card.facts) <= set(facts), card.id
 
 
 def test_every_number_in_an_answer_is_stated_in_its_documents() -> None:
     texts = {doc.meta.id: normalise(doc.body) for doc in load_documents(DEFAULT_CORPUS_DIR)}
-    for card in load_cards().cards:
+    for card in cards():
         corpus = " ".join(texts[d] for d in card.doc_ids)
         for answer in (card.answer.zh, card.answer.en):
             for number in set(_NUMBER.findall(normalise(answer))):
@@ -56,7 +63,7 @@ def test_every_number_in_an_answer_is_stated_in_its_documents() -> None:
 
 def test_no_two_cards_share_a_question() -> None:
     seen: dict[str, str] = {}
-    for card in load_cards().cards:
+    for card in cards():
         for variant in card.variants():
             key = normalise(variant)
             assert seen.get(key, card.id) == card.id, f"{card.id} and {seen[key]} share {variant!r}"
@@ -64,7 +71,7 @@ def test_no_two_cards_share_a_question() -> None:
 
 
 def test_no_answer_states_or_changes_a_dose() -> None:
-    for card in load_cards().cards:
+    for card in cards():
         assert not _advises_a_dose(card.answer.zh), card.id
         assert not re.search(
             r"\b(take|increase|double) \d+\s*(mg|units?|tablets?|pills?)\b", card.answer.en
@@ -90,6 +97,6 @@ def test_a_malformed_file_is_named(tmp_path: Path) -> None:
 def test_no_answer_trips_the_judges_unsafe_advice_rules() -> None:
     from evals.judge_rules import unsafe_findings
 
-    for card in load_cards().cards:
+    for card in cards():
         for answer in (card.answer.zh, card.answer.en):
             assert not unsafe_findings(answer), (card.id, unsafe_findings(answer))
