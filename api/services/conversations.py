@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import time
 import uuid
-from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +13,6 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from agent.checkpoint import thread_config
 from api.container import Container
 from api.schemas import (
     ConversationCreate,
@@ -24,20 +21,17 @@ from api.schemas import (
     MessageCreate,
     MessagePublic,
 )
-from api.services.agent_context import build_agent_context
 from api.services.alerts import publish_alerts
-from api.services.consents import load_consented_purposes
 from api.services.learning_loop import ReviewRecorder, add_review_events
 from api.services.records import audit, get_or_create_patient, require_tenant
 from api.services.takeover_turns import answer_while_taken_over
-from api.services.tenant_policies import load_policy
-from api.services.turn_results import persist_turn, turn_result_from_state
+from api.services.turn_results import persist_turn
+from api.services.turn_runner import ProgressSink, TurnRun, start_turn_run, turn_timed_out
 from api.tenancy import require_patient, visible_to_caller
 from core.db.models import Conversation, Message, Patient
 from core.errors import (
     DependencyUnavailable,
     NotFound,
-    ProviderUnavailable,
     RateLimited,
     ValidationFailed,
 )
@@ -45,10 +39,8 @@ from core.locks import Lease
 from core.schemas import TurnResult
 from core.text import detect_language
 from guardrails.input_guard import screen_input
-from tools.registry import ToolContext
 
 log = logging.getLogger(__name__)
-ProgressSink = Callable[[str, dict[str, Any]], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -202,57 +194,24 @@ async def _run_turn(
     on_progress: ProgressSink | None,
     lease: Lease | None = None,
 ) -> TurnResult:
-    started = time.perf_counter()
-
-    async def emit(kind: str, payload: dict[str, Any]) -> None:
-        event = {
-            "kind": kind,
-            "conversation_id": conversation.id,
-            "tenant_id": conversation.tenant_id,
-            **payload,
-        }
-        await c.coordinator.publish(f"tenant:{conversation.tenant_id}", event)
-        if on_progress is not None:
-            await on_progress(kind, event)
-
     recorder = ReviewRecorder()
-    context = build_agent_context(
-        c,
-        ToolContext(
-            tenant_id=conversation.tenant_id,
-            patient_id=patient.id,
-            consented_purposes=await load_consented_purposes(c.sessions, patient.id),
-        ),
-        language="en" if conversation.language == "en" else "zh",
-        emit=emit,
-        record_review=recorder,
-        policy=await load_policy(c, conversation.tenant_id),
+    run = await start_turn_run(
+        c, conversation, patient.id, on_progress=on_progress, record_review=recorder
     )
-    config = thread_config(conversation.id)
-    turn_input = {"user_text": message.content, "message_id": message.id}
     # One checkpoint per turn (not per node): a turn that crashes midway is simply run again,
     # because its patient message has no result yet. A crash *after* the graph's checkpoint
     # but before the reply was stored must not run the graph again: that would append the
     # question to the agent's memory a second time. Then only the storing is redone.
-    if await _graph_already_ran(c, config, message.id):
+    if await _graph_already_ran(c, run.config, message.id):
         log.info("turn of message %s was checkpointed before a crash; storing it", message.id)
-        return await _finish_turn(c, conversation, message, started, recorder, emit, lease)
+        return await _finish_turn(run, message, recorder, lease)
     try:
         async with asyncio.timeout(c.settings.turn_timeout_s):
-            async for update in c.graph.astream(
-                turn_input,
-                config=config,
-                context=context,
-                stream_mode="updates",
-                durability="exit",
-            ):
-                for node in update:
-                    if on_progress is not None and not node.startswith("__"):
-                        await on_progress("progress", {"node": node})
+            await run.run({"user_text": message.content, "message_id": message.id})
     except TimeoutError:
         await _mark_failed(c, message.id)
         raise turn_timed_out(c.settings.turn_timeout_s) from None  # fmt: skip
-    return await _finish_turn(c, conversation, message, started, recorder, emit, lease)
+    return await _finish_turn(run, message, recorder, lease)
 
 
 async def _graph_already_ran(c: Container, config: dict[str, Any], message_id: str) -> bool:
@@ -262,34 +221,19 @@ async def _graph_already_ran(c: Container, config: dict[str, Any], message_id: s
 
 
 async def _finish_turn(
-    c: Container,
-    conversation: Conversation,
-    message: Message,
-    started: float,
-    recorder: ReviewRecorder,
-    emit: Callable[[str, dict[str, Any]], Awaitable[None]],
-    lease: Lease | None,
+    run: TurnRun, message: Message, recorder: ReviewRecorder, lease: Lease | None
 ) -> TurnResult:
     """Store the checkpointed turn's reply, tool calls and alerts; publish the events."""
-    config = thread_config(conversation.id)
-    snapshot = await c.graph.aget_state(config)
-    result = turn_result_from_state(
-        snapshot.values,
-        conversation_id=conversation.id,
-        held=bool(snapshot.next),
-        client_message_id=message.client_message_id,
-        latency_ms=(time.perf_counter() - started) * 1000,
-    )
+    c, conversation = run.c, run.conversation
+    result, values = await run.result(message.client_message_id)
     if lease is not None:
         lease.require_held()  # fencing: a turn that lost its lock stores nothing
     async with c.sessions() as session:
         final = None if result.status == "held" else result.reply
         add_review_events(session, conversation, recorder.records, final_reply=final)
-        result, alerts = await persist_turn(
-            session, conversation, message.id, result, snapshot.values
-        )
+        result, alerts = await persist_turn(session, conversation, message.id, result, values)
     await publish_alerts(c, conversation.tenant_id, alerts)
-    await emit(
+    await run.emit(
         "turn",
         {
             "message_id": result.message_id,
@@ -298,14 +242,6 @@ async def _finish_turn(
         },
     )
     return result
-
-
-def turn_timed_out(limit_s: float) -> ProviderUnavailable:
-    return ProviderUnavailable(
-        f"the turn took longer than {limit_s:g} s and was stopped; send the message again",
-        message_zh="本次回复处理超时，已停止，请重新发送",
-        code="turn_timeout",
-    )
 
 
 async def _mark_failed(c: Container, message_id: str) -> None:

@@ -9,6 +9,7 @@ the decision is audited and published to the tenant's live channel.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -22,8 +23,6 @@ from agent.nodes.human import ManagerDecision
 from api.container import Container
 from api.schemas import MessagePublic
 from api.schemas_review import ReviewDecisionPublic, ReviewItemPublic, ReviewQueuePublic
-from api.services.agent_context import build_agent_context
-from api.services.consents import load_consented_purposes
 from api.services.decision_checks import CheckedReply, check_manager_reply, require_overridable
 from api.services.learning_loop import close_review_events
 from api.services.records import audit
@@ -34,13 +33,11 @@ from api.services.review_items import (
     public_item,
     require_pending,
 )
-from api.services.tenant_policies import load_policy
-from api.services.turn_results import turn_result_from_state
+from api.services.turn_runner import start_turn_run, turn_timed_out
 from core.db.models import Message, ReviewItem
 from core.schemas import ReviewReason, TurnResult
 from core.text import detect_language
 from guardrails.reason_codes import ReasonCode
-from tools.registry import ToolContext
 
 QueueFilter = Literal["pending", "decided", "all"]
 _HISTORY_SCAN = 200
@@ -170,35 +167,14 @@ async def _held_turn_state(
 async def _resume(
     c: Container, held: HeldTurn, decision: ManagerDecision, started: float
 ) -> TurnResult:
-    conversation = held.conversation
-
-    async def emit(kind: str, payload: dict[str, Any]) -> None:
-        await c.coordinator.publish(
-            f"tenant:{conversation.tenant_id}",
-            {"kind": kind, "conversation_id": conversation.id, **payload},
-        )
-
-    context = build_agent_context(
-        c,
-        ToolContext(
-            tenant_id=conversation.tenant_id,
-            patient_id=held.patient.id,
-            consented_purposes=await load_consented_purposes(c.sessions, held.patient.id),
-        ),
-        language="en" if conversation.language == "en" else "zh",
-        emit=emit,
-        policy=await load_policy(c, conversation.tenant_id),
-    )
-    config = thread_config(conversation.id)
-    await c.graph.ainvoke(Command(resume=decision.model_dump()), config, context=context)
-    snapshot = await c.graph.aget_state(config)
-    return turn_result_from_state(
-        snapshot.values,
-        conversation_id=conversation.id,
-        held=bool(snapshot.next),
-        client_message_id=held.question.client_message_id,
-        latency_ms=(time.perf_counter() - started) * 1000,
-    )
+    run = await start_turn_run(c, held.conversation, held.patient.id, started=started)
+    try:
+        async with asyncio.timeout(c.settings.turn_timeout_s):
+            await run.run(Command(resume=decision.model_dump()))
+    except TimeoutError:
+        raise turn_timed_out(c.settings.turn_timeout_s) from None  # fmt: skip
+    result, _ = await run.result(held.question.client_message_id)
+    return result
 
 
 async def _persist_decision(
