@@ -1,8 +1,9 @@
 """Conversation quality on a held-out set of patient conversations (issue 14's measure).
 
-Sets (``--set``): ``heldout`` — ``evals/data/conversations_heldout_v2.jsonl``, written by a
+Sets (``--set``): ``heldout`` — ``evals/data/conversations_heldout_v3.jsonl``, written by a
 helper session that never saw the engine, frozen before the first run: measure only, never
-tune on it. ``heldout_v1``: the first such set (looked at twice: history). Any other path: a
+tune on it. ``heldout_v2``, ``heldout_v1``: earlier such sets (looked at: history, usable for
+tuning). Any other path: a
 JSONL file in the same format.
 
 Each turn's machine-checkable expectations, from the set:
@@ -41,7 +42,8 @@ from evals.cases import EvalCase  # noqa: E402
 from evals.results import TurnRecord  # noqa: E402
 
 SETS = {
-    "heldout": ROOT / "evals" / "data" / "conversations_heldout_v2.jsonl",
+    "heldout": ROOT / "evals" / "data" / "conversations_heldout_v3.jsonl",
+    "heldout_v2": ROOT / "evals" / "data" / "conversations_heldout_v2.jsonl",
     "heldout_v1": ROOT / "evals" / "data" / "conversations_heldout_v1.jsonl",
 }
 _ESCALATED = re.compile(r"120|急诊|emergency|999|ambulance|救护车", re.IGNORECASE)
