@@ -62,9 +62,10 @@ _AUXILIARY_EN = re.compile(
     r"^(?:\s*(?:have|has|had|got|any|feel|feeling|felt|experienc\w*|get)\b)+"
 )
 _HYPOTHETICAL_PRE = re.compile(
-    r"如果|假如|万一|要是|预防|怎么防|担心会|会不会得|怕会|怕得|听说|什么是|科普|了解一下"
+    r"如果|假如|万一|要是|预防|怎么防|担心会|会不会得|怕会|怕得|听说|什么是|科普|了解一下|梦到|梦见|做梦"
     r"|(?:惊|怕|担心|害怕)自己|下次(?:再)?(?:遇到|发生|出现)"
-    r"|\b(?:if|what if|in case|prevent\w*|what (?:are|is)|risk of|learn about|know about"
+    r"|\b(?:if|what if|in case|dreamt|dreamed|a dream|prevent\w*|what (?:are|is)|risk of"
+    r"|learn about|know about"
     r"|worried about getting|afraid of getting|chance of|reduce|scared (?:of|that i)"
     r"|(?:afraid|worried) (?:i'?ll|i might|that i))\b"
 )
@@ -90,12 +91,14 @@ _PAST_HISTORY = re.compile(r"病史|既往|史(?![上])|\b(?:history of|hx of|h/
 _PAST_EPISODE = re.compile(
     r"去年|前年|(?:\d+|[一二两三四五六七八九十几多]+)年前|以前|曾经|多年|小时候|那年|当年|年轻时|后遗症"
     r"|得过|患过|之前得|上次|去世|过世|(?:支架|pci|搭桥)术后|(?:19|20)\d\d年"
+    r"|上个月|上(?:个)?(?:星期|礼拜)|上周|(?:\d+|[一二两三四五六七八九十几]+)个月前"
     r"|\b(?:years ago|yrs ago|last year|as a child|previously|in the past|used to|back in"
     r"|in (?:19|20)\d\d|post[- ]stroke|after (?:my|his|her) (?:stroke|heart attack)"
     r"|as a (?:kid|teen|teenager|baby)|when i was (?:a )?(?:kid|child|little|young|teenager)"
     r"|died (?:of|from)|passed away|(?:mi|stroke|cva|pci|cabg|stemi) (?:in )?(?:19|20)\d\d"
     r"|treated with (?:pci|a stent|stents|thrombolysis)"
-    r"|(?:\d+|a few|several|two|three|four|five|six|ten) (?:years|yrs|months) ago|last time)\b"
+    r"|(?:\d+|a few|several|two|three|four|five|six|ten) (?:years|yrs|months) ago|last time"
+    r"|last (?:month|week)|when (?:i|he|she) was \d+)\b"
 )
 _PRESENT = re.compile(
     r"现在|目前|今天|今早|今晚|今朝|刚才|刚刚|正在|突然|此刻|又|再次|这次|昨晚|昨天|这几天|最近|一直|还在"
@@ -106,10 +109,19 @@ _PRESENT = re.compile(
     r"|\b\d+\s?(?:min|mins|minutes|hr|hrs|hours|h|days|d)\b"
 )
 _OTHER_PERSON = re.compile(
-    r"(?:朋友|同事|邻居|同学|别人|他人|熟人|网友|室友|老板|领导|病友)(?!家)"
+    r"(?:(?<!小)朋友|同事|邻居|同学|别人|他人|熟人|网友|室友|老板|领导|病友)(?!家)"
     r"|\b(?:friend|colleague|coworker|co-worker|neighbou?r|classmate|roommate|someone|somebody"
     r"|boss|a guy|a lady|people)\b"
 )
+# A plea for help now: someone else's symptoms in such a message are happening now, not a story
+# ("朋友中暑了, 说话很乱, 怎么办"; "my friend collapsed, he's confused").
+_HELP_NOW = re.compile(
+    r"怎么办|咋办|要不要(?:叫|送|去|打)|送(?:去)?医院|叫救护车|打120|救命|快帮"
+    r"|\bwhat (?:do|should) (?:i|we) do\b|\bshould (?:i|we) (?:call|take)|\bhelp\b"
+    r"|\b(?:he|she|they)(?:'s| is| are) (?:now |still |really |very )?"
+    r"(?:confused|unconscious|not (?:breathing|responding|waking)|\w+ing)\b"
+)
+_WHAT_IF = re.compile(r"以后|如果|万一|假如|遇到|\b(?:if|in case|next time|what to do when)\b")
 # A story in a film, the news or a book: never the patient's symptom, whatever its tense.
 _MEDIA = re.compile(
     r"新闻|电视|电影|电视剧|(?:这|一|那)部剧|追剧|看剧|主角|角色|小说|报道|文章|视频里"
@@ -169,6 +181,7 @@ def split_clauses(normalised: str) -> list[Clause]:
     clauses: list[Clause] = []
     subject: Subject = "self"
     episode_past = False
+    help_now = bool(_HELP_NOW.search(normalised)) and not _WHAT_IF.search(normalised)
     for sentence in re.split(r"[。.!?！？\n](?!\d)", normalised):
         episode_past = False
         for piece in (part for raw in _SPLIT.split(sentence) for part in _bounded(raw)):
@@ -186,7 +199,7 @@ def split_clauses(normalised: str) -> list[Clause]:
                 subject = "self"
             else:
                 explicit = False
-            present = bool(_PRESENT.search(text))
+            present = bool(_PRESENT.search(text)) or (subject == "other" and help_now)
             clauses.append(Clause(text, subject, explicit, episode_past, present))
             if _PAST_EPISODE.search(text):
                 episode_past = bool(_nearest_is_past(text, len(text), len(text)))

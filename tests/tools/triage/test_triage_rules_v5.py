@@ -58,3 +58,36 @@ def test_indirect_plans_get_the_crisis_protocol(text: str) -> None:
 )
 def test_look_alikes_stay_below_an_emergency(text: str, not_level: str) -> None:
     assert level_of(text) != not_level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我爸爸三周前做了膝关节置换，今晚突然喘不上气，心跳很快",
+        "2 weeks after my hip replacement, suddenly short of breath with sharp chest pain",
+        "朋友中暑了，全身很烫，说话很乱，怎么办",
+        "my friend collapsed after the 10k in the heat and he's confused, what do we do",
+        "个仔哽親粒糖，面紫，喊唔出聲",
+        "阿爸扯蝦呀，叫極都唔應",
+        "孩子身上有紫红色的点，撳落去都唔退色，发烧39度",
+        "toddler was playing with a button battery and now it's gone, he's coughing",
+        "using my blue inhaler every 15 minutes and it isn't lasting, can barely talk",
+        "我姐头突然像被锤子砸了一样痛，吐了两次",
+    ],
+)
+def test_more_new_emergencies(text: str) -> None:
+    assert level_of(text) == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "吃了三天阿莫西林，身上起了红疹，很痒，没有呼吸困难，嘴唇也不肿",
+        "上个月因为肺栓塞住院，现在一直吃抗凝药，没什么不舒服，想问要吃多久",
+        "I had a seizure when I was 14 and none since, can I drive?",
+        "昨晚做梦梦到自己中风了，吓醒了，现在一切正常",
+        "我邻居上个月中风了，我想问问以后家里人遇到要怎么办",
+    ],
+)
+def test_past_dreamt_and_negated_mentions_are_not_emergencies(text: str) -> None:
+    assert level_of(text) != "emergency"
