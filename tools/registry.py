@@ -10,12 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from core.errors import NotFound, ValidationFailed
 from core.text import Language
+
+if TYPE_CHECKING:
+    from tools.readings.models import PatientReadings
+
+RecordKind = Literal["payment_plan", "insurance_quote", "referral", "reading", "health_task"]
+"""The durable record a tool's successful result becomes (the API keeps one store per kind)."""
 
 In = TypeVar("In", bound=BaseModel)
 Out = TypeVar("Out", bound=BaseModel)
@@ -33,6 +39,9 @@ class ToolContext:
     red_flags: Callable[[str], Any] | None = None
     """The semantic red-flag layer (``SemanticLayer.vote``): text → ``SemanticVote`` or None.
     Typed loosely here so the registry does not import the triage package."""
+    readings: PatientReadings | None = None
+    """The patient's stored alert profile and recent readings (chat turns load them); without
+    them ``record_reading`` assesses the reading on its own."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +53,9 @@ class ToolSpec(Generic[In, Out]):
     fn: Callable[[In, ToolContext], Out]
     card_type: str | None = None
     """When set, a successful result is shown to the patient as a card of this type."""
+    record: RecordKind | None = None
+    """When set, a successful result is kept as this kind of record (``api.services.
+    turn_records``): the same store a chat turn and the HTTP tool endpoints use."""
 
     def json_schema(self) -> dict[str, Any]:
         """OpenAI-style function tool definition."""
@@ -88,6 +100,11 @@ class ToolRegistry:
             return self._specs[name]
         except KeyError:
             raise NotFound(f"unknown tool {name!r}", message_zh=f"未知工具 {name!r}") from None
+
+    def record_of(self, name: str) -> RecordKind | None:
+        """The record kind a tool's result becomes; None for an unknown tool or none."""
+        spec = self._specs.get(name)
+        return None if spec is None else spec.record
 
     def names(self) -> list[str]:
         return sorted(self._specs)

@@ -231,7 +231,9 @@ async def _finish_turn(
     async with c.sessions() as session:
         final = None if result.status == "held" else result.reply
         add_review_events(session, conversation, recorder.records, final_reply=final)
-        result, alerts = await persist_turn(session, conversation, message.id, result, values)
+        result, alerts = await persist_turn(
+            session, conversation, message.id, result, values, c.tools
+        )
     await publish_alerts(c, conversation.tenant_id, alerts)
     await run.emit(
         "turn",

@@ -3,8 +3,7 @@ patient's history and profile, alerts merged and published to the health manager
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from functools import lru_cache
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -22,31 +21,18 @@ from api.services.patients import alert_profile
 from api.tenancy import PatientScope, require_patient
 from core.db.care_models import ReadingRecord
 from core.errors import ValidationFailed
-from knowledge.facts import fact_value
 from tools.readings import (
     NormalisedReading,
     PlausibilityResult,
+    ReadingAssessment,
     ReadingIn,
     assess_reading,
-    evaluate_alerts,
-    load_alert_rules,
     normalise_reading,
 )
-from tools.readings.models import ReadingKind
+from tools.readings.alerts import history_horizon
+from tools.readings.models import PatientReadings, ReadingKind
 
 HISTORY_LIMIT = 2000
-
-
-@lru_cache(maxsize=1)
-def history_horizon() -> timedelta:
-    """How far back the trend rules look (weight gain over N days, night lows over N hours)."""
-    spans = [timedelta(days=1)]
-    for rule in load_alert_rules().rules:
-        if rule.weight_gain is not None:
-            spans.append(timedelta(days=float(fact_value(rule.weight_gain.days_fact))))
-        if rule.night_lows is not None:
-            spans.append(timedelta(hours=rule.night_lows.lookback_hours))
-    return max(spans) + timedelta(hours=1)
 
 
 def normalised(record: ReadingRecord) -> NormalisedReading:
@@ -111,31 +97,40 @@ def store_reading(
     return record
 
 
-async def store_assessed_reading(
+async def patient_readings(
+    session: AsyncSession, tenant_id: str, patient_id: str, now: datetime
+) -> PatientReadings:
+    """The patient's alert profile and recent readings, for a chat turn's ``record_reading``."""
+    patient = await require_patient(session, tenant_id, patient_id)
+    history = await _history(session, tenant_id, patient_id, now)
+    return PatientReadings(profile=alert_profile(patient), history=tuple(history))
+
+
+async def keep_assessment(
     session: AsyncSession,
     *,
     tenant_id: str,
     patient_id: str,
-    reading: NormalisedReading,
-    plausibility: PlausibilityResult,
+    assessment: ReadingAssessment,
     conversation_id: str | None = None,
 ) -> tuple[ReadingRecord, list[AlertOutcome]]:
-    """Store a reading the tool already normalised (chat path): re-evaluate the alert rules
-    with the stored history (the tool had none), then merge the alerts."""
-    patient = await require_patient(session, tenant_id, patient_id)
-    history = await _history(session, tenant_id, patient_id, reading.measured_at)
-    drafts = evaluate_alerts(reading, history, alert_profile(patient))
+    """Store an assessed reading and merge its alerts into the patient's (the one store of a
+    reading, for the HTTP endpoint and chat turns alike; in the caller's transaction)."""
     record = store_reading(
         session,
         tenant_id=tenant_id,
         patient_id=patient_id,
-        reading=reading,
-        plausibility=plausibility,
+        reading=assessment.reading,
+        plausibility=assessment.plausibility,
         conversation_id=conversation_id,
     )
     await session.flush()
     outcomes = await apply_alert_drafts(
-        session, tenant_id=tenant_id, patient_id=patient_id, reading_id=record.id, drafts=drafts
+        session,
+        tenant_id=tenant_id,
+        patient_id=patient_id,
+        reading_id=record.id,
+        drafts=assessment.alerts,
     )
     return record, outcomes
 
@@ -147,20 +142,11 @@ async def record_reading(c: Container, scope: PatientScope, body: ReadingIn) -> 
         checked = normalise_reading(body, now)  # refuses naive/future times before any query
         history = await _history(session, scope.tenant_id, scope.patient_id, checked.measured_at)
         assessment = assess_reading(body, now, history, alert_profile(patient))
-        record = store_reading(
+        record, outcomes = await keep_assessment(
             session,
             tenant_id=scope.tenant_id,
             patient_id=scope.patient_id,
-            reading=assessment.reading,
-            plausibility=assessment.plausibility,
-        )
-        await session.flush()
-        outcomes = await apply_alert_drafts(
-            session,
-            tenant_id=scope.tenant_id,
-            patient_id=scope.patient_id,
-            reading_id=record.id,
-            drafts=assessment.alerts,
+            assessment=assessment,
         )
         await session.flush()
         conversation_id = await add_alerts_to_active_conversation(

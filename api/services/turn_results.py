@@ -21,6 +21,7 @@ from core.schemas import (
     ToolCallRecord,
     TurnResult,
 )
+from tools.registry import ToolRegistry
 
 
 def turn_result_from_state(
@@ -87,6 +88,7 @@ async def persist_turn(
     patient_message_id: str,
     result: TurnResult,
     values: dict[str, Any],
+    tools: ToolRegistry,
 ) -> tuple[TurnResult, list[AlertOutcome]]:
     """Store the reply, tool calls, review item and audit entries in one transaction; return
     the result and the alert changes that readings made this turn (published after commit)."""
@@ -104,7 +106,7 @@ async def persist_turn(
     assert patient_message is not None
     patient_message.result = reply.result
     patient_message.turn_status = result.status
-    alerts = await store_tool_records(session, conversation, values.get("tool_calls", []))
+    alerts = await store_tool_records(session, conversation, values.get("tool_calls", []), tools)
     for call in values.get("tool_calls", []):
         session.add(
             ToolCall(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from agent.checkpoint import thread_config
@@ -18,6 +19,7 @@ from agent.context import AgentContext, EventSink, ReviewSink
 from api.container import Container
 from api.services.agent_context import build_agent_context
 from api.services.consents import load_consented_purposes
+from api.services.readings import patient_readings
 from api.services.tenant_policies import load_policy
 from api.services.turn_results import turn_result_from_state
 from core.db.models import Conversation
@@ -108,12 +110,17 @@ async def start_turn_run(
     started: float | None = None,
 ) -> TurnRun:
     emit = tenant_events(c, conversation, on_progress)
+    async with c.sessions() as session:
+        readings = await patient_readings(
+            session, conversation.tenant_id, patient_id, datetime.now(UTC)
+        )
     context = build_agent_context(
         c,
         ToolContext(
             tenant_id=conversation.tenant_id,
             patient_id=patient_id,
             consented_purposes=await load_consented_purposes(c.sessions, patient_id),
+            readings=readings,
         ),
         language="en" if conversation.language == "en" else "zh",
         emit=emit,

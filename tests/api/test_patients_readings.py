@@ -243,3 +243,25 @@ async def test_unknown_or_foreign_patient_is_not_found(api: httpx.AsyncClient) -
         f"/v1/patients/{foreign}/readings", json=glucose(5.0), headers=await other_tenant(api)
     )
     assert posted.status_code == 201
+
+
+async def test_a_reading_in_chat_is_assessed_once_with_the_stored_history(
+    api: httpx.AsyncClient,
+) -> None:
+    """The tool's assessment is the one stored: the reply and the manager's alert agree."""
+    patient = await new_patient(api, "rd-hf-chat", conditions=["heart_failure"])
+    early = {"kind": "weight", "value": 70.0, "unit": "kg", "measured_at": ago(days=2)}
+    assert (await api.post(f"/v1/patients/{patient}/readings", json=early)).json()["alerts"] == []
+    conversation = (await api.post("/v1/conversations", json={"patient_ref": "rd-hf-chat"})).json()
+    assert conversation["patient_id"] == patient
+    turn = await api.post(
+        f"/v1/conversations/{conversation['id']}/messages",
+        json={"content": "今天早上称了体重，72.6公斤"},
+    )
+    assert turn.status_code == 200, turn.text
+    (card,) = [c for c in turn.json()["cards"] if c["type"] == "reading"]
+    told = [a["rule_code"] for a in card["data"]["alerts"]]
+    assert told == ["hf_rapid_weight_gain"]  # the stored 70 kg two days ago was seen
+    alerts = (await (await manager(api)).get("/v1/alerts", params={"status": "open"})).json()
+    stored = [a["rule_code"] for a in alerts if a["patient_id"] == patient]
+    assert stored == told

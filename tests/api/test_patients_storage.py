@@ -134,7 +134,7 @@ async def test_tool_records_of_a_chat_turn_are_stored(api: httpx.AsyncClient) ->
         conversation = Conversation(tenant_id="default", patient_id=patient)
         session.add(conversation)
         await session.flush()
-        outcomes = await store_tool_records(session, conversation, calls)
+        outcomes = await store_tool_records(session, conversation, calls, container(api).tools)
         await session.commit()
         conversation_id = conversation.id
     assert [(o.change, o.record.rule_code) for o in outcomes] == [

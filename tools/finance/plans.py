@@ -213,4 +213,5 @@ payment_plans_tool: ToolSpec[PaymentPlanRequest, PaymentPlanResult] = ToolSpec(
     output_model=PaymentPlanResult,
     fn=payment_plans,
     card_type="payment_plan",
+    record="payment_plan",
 )

@@ -215,4 +215,5 @@ insurance_quotes_tool: ToolSpec[QuoteRequest, QuoteResult] = ToolSpec(
     output_model=QuoteResult,
     fn=quote_insurance,
     card_type="insurance_quote",
+    record="insurance_quote",
 )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -110,6 +111,26 @@ def _match(
     if rule.type == "weight_gain":
         return _weight_gain(rule, reading, history)
     return _night_lows(rule, reading, history, tz)
+
+
+@lru_cache(maxsize=1)
+def history_horizon() -> timedelta:
+    """How far back the trend rules look (weight gain over N days, night lows over N hours)."""
+    spans = [timedelta(days=1)]
+    for rule in load_alert_rules().rules:
+        if rule.weight_gain is not None:
+            spans.append(timedelta(days=float(fact_value(rule.weight_gain.days_fact))))
+        if rule.night_lows is not None:
+            spans.append(timedelta(hours=rule.night_lows.lookback_hours))
+    return max(spans) + timedelta(hours=1)
+
+
+def history_around(
+    history: Sequence[NormalisedReading], moment: datetime
+) -> list[NormalisedReading]:
+    """The readings within the trend rules' horizon of ``moment``."""
+    horizon = history_horizon()
+    return [r for r in history if abs(r.measured_at - moment) <= horizon]
 
 
 def evaluate_alerts(

@@ -145,3 +145,12 @@ class AlertProfile(BaseModel):
         description="e.g. 'diabetes', 'hypertension', 'heart_failure', 'copd'.",
     )
     timezone: TimeZoneName = "Asia/Shanghai"
+
+
+class PatientReadings(BaseModel):
+    """What a turn knows of the patient before a reading arrives in chat: the stored alert
+    profile and the recent readings the trend rules compare against. With it the tool's
+    assessment is the one stored, so the reply and the manager's alert cannot disagree."""
+
+    profile: AlertProfile
+    history: tuple[NormalisedReading, ...] = ()

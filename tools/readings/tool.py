@@ -1,7 +1,8 @@
-"""The ``record_reading`` tool: validate, normalise, check plausibility and threshold alerts.
+"""The ``record_reading`` tool: validate, normalise, check plausibility, threshold and trend alerts.
 
-The tool sees no stored history, so trend rules (rapid weight gain, repeated night lows) are
-evaluated by the service layer, which calls ``assess_reading`` with the patient's history.
+The trend rules (rapid weight gain, repeated night lows) need the patient's earlier readings:
+chat turns hand them to the tool in ``ToolContext.readings``, the HTTP endpoint passes them to
+``assess_reading``; either way the assessment returned is the one stored.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from tools.readings.alerts import AlertDraft, evaluate_alerts
+from tools.readings.alerts import AlertDraft, evaluate_alerts, history_around
 from tools.readings.interpret import Interpretation, interpret_reading
 from tools.readings.models import (
     AlertProfile,
@@ -87,12 +88,16 @@ def record_reading(args: RecordReadingArgs, ctx: ToolContext) -> ReadingAssessme
     """Record a health reading (blood pressure, glucose with meal context, heart rate, SpO2,
     weight, steps or sleep) with its unit and time. Returns the normalised values, whether the
     patient should re-measure, and any alerts for the health manager."""
+    stored = ctx.readings.profile if ctx.readings else AlertProfile(patient_id=ctx.patient_id)
+    timezone = args.timezone if "timezone" in args.model_fields_set else stored.timezone
     profile = AlertProfile(
         patient_id=ctx.patient_id,
-        conditions=frozenset(args.conditions),
-        timezone=args.timezone,
+        conditions=stored.conditions | frozenset(args.conditions),
+        timezone=timezone,
     )
-    return assess_reading(args.reading, ctx.now, [], profile)
+    history: Sequence[NormalisedReading] = ctx.readings.history if ctx.readings else ()
+    moment = normalise_reading(args.reading, ctx.now).measured_at
+    return assess_reading(args.reading, ctx.now, history_around(history, moment), profile)
 
 
 record_reading_tool: ToolSpec[RecordReadingArgs, ReadingAssessment] = ToolSpec(
@@ -102,4 +107,5 @@ record_reading_tool: ToolSpec[RecordReadingArgs, ReadingAssessment] = ToolSpec(
     output_model=ReadingAssessment,
     fn=record_reading,
     card_type="reading",
+    record="reading",
 )

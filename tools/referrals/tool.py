@@ -25,4 +25,5 @@ referral_tool: ToolSpec[ReferralRequest, ReferralPlan] = ToolSpec(
     output_model=ReferralPlan,
     fn=create_referral,
     card_type="referral",
+    record="referral",
 )

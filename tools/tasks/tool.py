@@ -127,4 +127,5 @@ create_task_tool: ToolSpec[CreateTaskArgs, TaskCard] = ToolSpec(
     output_model=TaskCard,
     fn=create_health_task,
     card_type="task",
+    record="health_task",
 )
