@@ -11,6 +11,15 @@ from tools.results.tool import explain_results_tool
 from tools.tasks.tool import create_task_tool
 from tools.triage.tool import triage_tool
 
+# Tool names, for code outside ``tools/`` that routes on a tool (never a string literal there).
+PAYMENT_PLANS = payment_plans_tool.name
+INSURANCE_QUOTE = insurance_quotes_tool.name
+TRIAGE = triage_tool.name
+REFERRAL = referral_tool.name
+RECORD_READING = record_reading_tool.name
+HEALTH_TASK = create_task_tool.name
+EXPLAIN_RESULTS = explain_results_tool.name
+
 
 def default_registry() -> ToolRegistry:
     return ToolRegistry(

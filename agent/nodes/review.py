@@ -21,6 +21,7 @@ from agent.nodes.review_checks import combine_review, deterministic_findings
 from agent.state import AgentState
 from core.schemas import Review, ReviewReason
 from guardrails.input_guard import MANAGER_NOTIFIED
+from tools.catalog import TRIAGE
 
 __all__ = ["combine_review", "review_draft", "route_after_review"]
 
@@ -111,7 +112,7 @@ def emergency_advice(state: AgentState) -> str | None:
     """The advice of a triage tool call this turn that found an emergency, if any."""
     for call in state.get("tool_calls", []):
         result = call.get("result") or {}
-        found = call.get("name") == "triage_symptoms" and result.get("level") == "emergency"
+        found = call.get("name") == TRIAGE and result.get("level") == "emergency"
         if found and call.get("ok", True) and result.get("advice"):
             return str(result["advice"])
     return None

@@ -21,6 +21,7 @@ from core.schemas import (
     ToolCallRecord,
     TurnResult,
 )
+from tools.catalog import TRIAGE
 from tools.registry import ToolRegistry
 
 
@@ -68,7 +69,7 @@ def _safety(values: dict[str, Any]) -> Safety:
     safety = Safety.model_validate(values.get("safety") or {})
     for call in values.get("tool_calls", []):
         level = (call.get("result") or {}).get("level")
-        if call.get("name") == "triage_symptoms" and call.get("ok") and level:
+        if call.get("name") == TRIAGE and call.get("ok") and level:
             current = TURN_LEVEL_ORDER.get(safety.triage_level or "", -1)
             if TURN_LEVEL_ORDER[level] > current:
                 safety = safety.model_copy(update={"triage_level": level})

@@ -8,6 +8,7 @@ from typing import Any
 from agent.llm.base import MatchedCard
 from agent.llm.offline.templates import t
 from core.text import Language
+from tools.catalog import RECORD_READING
 
 # What is left of a message once its readings are taken out, if it still asks something.
 _READING_VALUE = re.compile(
@@ -37,7 +38,7 @@ def card_answer(
 
 def asks_more_than_a_reading(message: str, results: list[tuple[str, dict[str, Any]]]) -> bool:
     """A reading came with a question the interpretation alone does not answer."""
-    if not any(name == "record_reading" for name, _ in results):
+    if not any(name == RECORD_READING for name, _ in results):
         return False
     rest = _READING_VALUE.sub(" ", message)
     return bool(_STILL_ASKS.search(rest))

@@ -7,9 +7,10 @@ from typing import Any
 from agent.llm.offline.templates import t
 from agent.llm.offline.tool_replies import summariser
 from core.text import Language
+from tools.catalog import EXPLAIN_RESULTS, HEALTH_TASK, RECORD_READING, TRIAGE
 
 
-@summariser("record_reading")
+@summariser(RECORD_READING)
 def summarise_reading(data: dict[str, Any], language: Language) -> str:
     message = data.get("message") or {}
     lines = [str(message.get(language, ""))]
@@ -20,13 +21,13 @@ def summarise_reading(data: dict[str, Any], language: Language) -> str:
     return "\n".join(line for line in lines if line)
 
 
-@summariser("create_health_task")
+@summariser(HEALTH_TASK)
 def summarise_task(data: dict[str, Any], language: Language) -> str:
     message = data.get("message") or {}
     return str(message.get(language, ""))
 
 
-@summariser("triage_symptoms")
+@summariser(TRIAGE)
 def summarise_triage(data: dict[str, Any], language: Language) -> str:
     lines = [str(data.get("advice", ""))]
     department = data.get("department") or {}
@@ -42,7 +43,7 @@ def summarise_triage(data: dict[str, Any], language: Language) -> str:
     return "\n".join(line for line in lines if line)
 
 
-@summariser("explain_results")
+@summariser(EXPLAIN_RESULTS)
 def summarise_results(data: dict[str, Any], language: Language) -> str:
     message = data.get("message") or {}
     return f"{message.get(language, '')}\n\n{t('results_footer', language)}"

@@ -22,6 +22,7 @@ from agent.llm.offline.tool_args import ARG_BUILDERS
 from agent.llm.offline.tool_replies import summarise_tool_result
 from core.text import Language, normalise
 from guardrails.grounding import is_supported, split_claims
+from tools.catalog import INSURANCE_QUOTE, PAYMENT_PLANS, RECORD_READING
 from tools.insurance.conditions import load_condition_vocabulary
 
 
@@ -137,12 +138,12 @@ class OfflineChatProvider:
         about a concept ("APR 怎么算")."""
         intent, text, answered = turn.intent, turn.text, turn.answered
         tool = self.classifier.tool_of(intent)
-        if tool == "compute_payment_plans" and _is_concept_question(text, answered):
+        if tool == PAYMENT_PLANS and _is_concept_question(text, answered):
             tool = None
         available = {spec["function"]["name"] for spec in request.tools}
         if tool and tool in available and tool in ARG_BUILDERS:
             plan = ARG_BUILDERS[tool](text, answered)
-            if plan.missing and tool == "record_reading" and _ASKS.search(turn.latest):
+            if plan.missing and tool == RECORD_READING and _ASKS.search(turn.latest):
                 # "血压一直140多，能不能不吃药": a question about readings, not one to record
                 return self._answer_from_evidence(turn.focus, request, "guideline_question")
             if plan.missing:
@@ -157,7 +158,7 @@ class OfflineChatProvider:
                 for args in _per_term(tool, plan.args, turn.latest)
             ]
             return ChatResponse(tool_calls=calls, intent=intent)
-        if tool == "quote_insurance" or intent == "insurance_quote":
+        if tool == INSURANCE_QUOTE or intent == "insurance_quote":
             note = _genetic_note(text, request)
             if note:
                 return ChatResponse(content=note.strip(), intent=intent)
@@ -229,7 +230,7 @@ class OfflineChatProvider:
             footer=t("finance_footer", request.language),
         )
         asked = normalise(_last_user(request.messages))
-        if any(name == "quote_insurance" and "error" not in data for name, data in results):
+        if any(name == INSURANCE_QUOTE and "error" not in data for name, data in results):
             said = [normalise(m.content or "") for m in request.messages if m.role == "user"]
             if all(extract_city_tier(text) is None for text in said):  # earlier turns count
                 parts.append(t("quote_city_assumed", request.language))
@@ -250,7 +251,7 @@ class OfflineChatProvider:
 
 
 # After these tools' results, a message adding one of their slots refines the result.
-_CONTINUES = {"compute_payment_plans": "payment_plan", "quote_insurance": "insurance_quote"}
+_CONTINUES = {PAYMENT_PLANS: "payment_plan", INSURANCE_QUOTE: "insurance_quote"}
 
 
 def _without_repeats(parts: list[str], footer: str) -> list[str]:
@@ -283,7 +284,7 @@ def _adds_slot(intent: str, text: str) -> bool:
 def _per_term(tool: str, args: dict[str, Any], latest: str) -> list[dict[str, Any]]:
     """One payment-plan call per term the latest message names ("12期和24期各多少", "那24期
     呢" after 12 months were shown); otherwise the one call."""
-    terms = extract_terms(latest) if tool == "compute_payment_plans" else []
+    terms = extract_terms(latest) if tool == PAYMENT_PLANS else []
     if not terms:
         return [args]
     return [{**args, "term_months": months} for months in terms[:4]]

@@ -8,13 +8,14 @@ from typing import Any
 from agent.llm.offline.templates import t
 from agent.llm.offline.tool_replies import summariser
 from core.text import Language
+from tools.catalog import INSURANCE_QUOTE, PAYMENT_PLANS
 
 
 def _pct(value: Any) -> str:
     return f"{(Decimal(str(value)) * 100).quantize(Decimal('0.01'))}%"
 
 
-@summariser("compute_payment_plans")
+@summariser(PAYMENT_PLANS)
 def summarise_payment_plans(data: dict[str, Any], language: Language) -> str:
     zh = language == "zh"
     ratio = _pct(data["affordability"]["max_debt_ratio"]).replace(".00", "")
@@ -78,7 +79,7 @@ def summarise_payment_plans(data: dict[str, Any], language: Language) -> str:
     return "\n".join(lines)
 
 
-@summariser("quote_insurance")
+@summariser(INSURANCE_QUOTE)
 def summarise_quote(data: dict[str, Any], language: Language) -> str:
     """Premiums, exclusions and the waiting period are on the quote card itself."""
     return t("quote_intro", language)

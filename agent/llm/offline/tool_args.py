@@ -16,6 +16,14 @@ from agent.llm.offline.quote_slots import (
 )
 from agent.llm.offline.result_slots import result_args
 from agent.llm.offline.slots import Slots, extract_age, extract_payment_slots
+from tools.catalog import (
+    EXPLAIN_RESULTS,
+    HEALTH_TASK,
+    INSURANCE_QUOTE,
+    PAYMENT_PLANS,
+    RECORD_READING,
+    TRIAGE,
+)
 
 
 @dataclass(frozen=True)
@@ -79,10 +87,10 @@ def explain_results_args(text: str, answered: Slots) -> ArgPlan:
 
 
 ARG_BUILDERS: dict[str, Callable[[str, Slots], ArgPlan]] = {
-    "compute_payment_plans": payment_plan_args,
-    "quote_insurance": insurance_quote_args,
-    "triage_symptoms": symptom_args,
-    "record_reading": record_reading_args,
-    "create_health_task": health_task_args,
-    "explain_results": explain_results_args,
+    PAYMENT_PLANS: payment_plan_args,
+    INSURANCE_QUOTE: insurance_quote_args,
+    TRIAGE: symptom_args,
+    RECORD_READING: record_reading_args,
+    HEALTH_TASK: health_task_args,
+    EXPLAIN_RESULTS: explain_results_args,
 }
