@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from langchain_core.runnables import RunnableConfig
+
 from core.crypto import decrypt_bytes, encrypt_bytes
 
 
@@ -55,5 +57,5 @@ class EncryptedSerde:
         return self.inner.loads_typed((kind, decrypt_bytes(payload)))
 
 
-def thread_config(conversation_id: str) -> dict[str, Any]:
+def thread_config(conversation_id: str) -> RunnableConfig:
     return {"configurable": {"thread_id": conversation_id}}

@@ -7,13 +7,15 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from langgraph.graph.state import CompiledStateGraph
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from agent.checkpoint import EncryptedSerde, open_checkpointer
 from agent.graph import build_graph
 from agent.llm.base import ChatProvider, ReviewerProvider
 from agent.llm.factory import make_primary, make_reviewer
-from core.coordination import Coordinator, make_coordinator
+from api.reminders import ReminderScheduler
+from core.coordination import Coordinator, RedisCoordinator, make_coordinator
 from core.crypto import configure as configure_encryption
 from core.db.session import make_engine, make_sessionmaker, upgrade_database_async
 from core.settings import Settings
@@ -34,9 +36,20 @@ class Container:
     provider: ChatProvider
     reviewer: ReviewerProvider
     tools: ToolRegistry
-    graph: Any
+    graph: CompiledStateGraph[Any, Any, Any, Any]
     red_flags: SemanticLayer
     cards: CardLayer
+    reminders: ReminderScheduler | None = None
+    """The shared reminder scheduler (Redis); None without Redis (reminders are then off)."""
+
+
+REMINDER_KEYSPACE = "reminders"
+
+
+def _reminders(settings: Settings, coordinator: Coordinator) -> ReminderScheduler | None:
+    if not settings.redis_url or not isinstance(coordinator, RedisCoordinator):
+        return None
+    return ReminderScheduler(coordinator.client, f"{settings.redis_prefix}{REMINDER_KEYSPACE}")
 
 
 @asynccontextmanager
@@ -67,6 +80,7 @@ async def build_container(
                 graph=build_graph(checkpointer=saver),
                 red_flags=SemanticLayer(knowledge.retriever),
                 cards=CardLayer(knowledge.retriever),
+                reminders=_reminders(settings, coordinator),
             )
     finally:
         await coordinator.close()

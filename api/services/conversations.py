@@ -7,8 +7,8 @@ import logging
 import uuid
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from typing import Any
 
+from langchain_core.runnables import RunnableConfig
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -214,7 +214,7 @@ async def _run_turn(
     return await _finish_turn(run, message, recorder, lease)
 
 
-async def _graph_already_ran(c: Container, config: dict[str, Any], message_id: str) -> bool:
+async def _graph_already_ran(c: Container, config: RunnableConfig, message_id: str) -> bool:
     """The thread's last checkpoint is this message's finished (or held) turn."""
     snapshot = await c.graph.aget_state(config)
     return bool(snapshot.values) and snapshot.values.get("message_id") == message_id

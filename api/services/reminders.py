@@ -1,4 +1,4 @@
-"""Reminders for stored tasks, on the Redis scheduler (``tools.reminders``).
+"""Reminders for stored tasks, on the Redis scheduler (``api.reminders``).
 
 There is deliberately no in-memory scheduler: without Redis a reminder could be lost on restart
 or sent twice by two workers, so tasks are stored with ``reminders_scheduled = False``.
@@ -13,21 +13,17 @@ from contextlib import asynccontextmanager
 from datetime import datetime
 
 from api.container import Container
-from core.coordination import RedisCoordinator
+from api.reminders import Reminder, ReminderScheduler
 from core.db.care_models import TaskRecord
 from core.errors import DependencyUnavailable
-from tools.reminders import Reminder, ReminderScheduler
 from tools.tasks import TaskDraft, next_occurrences
 
 log = logging.getLogger(__name__)
-REMINDER_KEYSPACE = "reminders"
 
 
 def reminder_scheduler(c: Container) -> ReminderScheduler | None:
     """The shared scheduler when Redis is configured, else None."""
-    if not c.settings.redis_url or not isinstance(c.coordinator, RedisCoordinator):
-        return None
-    return ReminderScheduler(c.coordinator.client, f"{c.settings.redis_prefix}{REMINDER_KEYSPACE}")
+    return c.reminders
 
 
 def reminder_for(task: TaskRecord, draft: TaskDraft, now: datetime) -> Reminder | None:

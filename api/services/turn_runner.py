@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from langchain_core.runnables import RunnableConfig
+
 from agent.checkpoint import thread_config
 from agent.context import AgentContext, EventSink, ReviewSink
 from api.container import Container
@@ -69,7 +71,7 @@ class TurnRun:
     started: float
 
     @property
-    def config(self) -> dict[str, Any]:
+    def config(self) -> RunnableConfig:
         return thread_config(self.conversation.id)
 
     async def run(self, graph_input: Any) -> None:

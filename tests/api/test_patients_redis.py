@@ -108,7 +108,7 @@ async def test_a_refused_plan_schedules_no_reminder(api: httpx.AsyncClient) -> N
 
 
 async def test_the_running_app_delivers_a_due_reminder_once(api: httpx.AsyncClient) -> None:
-    from tools.reminders import Reminder
+    from api.reminders import Reminder
 
     c = container(api)
     scheduler = reminder_scheduler(c)

@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 
 from redis.exceptions import RedisError
 
+from api.reminders.models import Reminder, WorkerStats
 from core.errors import DependencyUnavailable
-from tools.reminders.models import Reminder, WorkerStats
 
 if TYPE_CHECKING:
-    from tools.reminders.scheduler import ReminderScheduler
+    from api.reminders.scheduler import ReminderScheduler
 
 logger = logging.getLogger(__name__)
 

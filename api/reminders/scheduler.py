@@ -13,10 +13,10 @@ import logging
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from api.reminders import scripts
+from api.reminders.models import DeadReminder, Reminder, RetryPolicy, WorkerStats
+from api.reminders.worker import Clock, Deliver, run_worker, utc_now
 from core.errors import ValidationFailed
-from tools.reminders import scripts
-from tools.reminders.models import DeadReminder, Reminder, RetryPolicy, WorkerStats
-from tools.reminders.worker import Clock, Deliver, run_worker, utc_now
 from tools.tasks.schedule import next_occurrences
 
 if TYPE_CHECKING:

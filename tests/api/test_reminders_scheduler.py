@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 import redis.asyncio as aioredis
 
-from tools.reminders import Reminder, ReminderScheduler, RetryPolicy
+from api.reminders import Reminder, ReminderScheduler, RetryPolicy
 from tools.tasks import DailySchedule
 
 pytestmark = pytest.mark.integration
