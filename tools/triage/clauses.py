@@ -64,6 +64,8 @@ _AUXILIARY_EN = re.compile(
 _HYPOTHETICAL_PRE = re.compile(
     r"如果|假如|万一|要是|预防|怎么防|担心会|会不会得|怕会|怕得|听说|什么是|科普|了解一下|梦到|梦见|做梦"
     r"|(?:惊|怕|担心|害怕)自己|下次(?:再)?(?:遇到|发生|出现)"
+    r"|医生(?:说|觉得|怀疑)(?:我|他|她)?可能|\b(?:thinks|think|said|says|suspects?) (?:i|he|she) "
+    r"(?:might|may|could) have"
     r"|\b(?:if|what if|in case|dreamt|dreamed|a dream|prevent\w*|what (?:are|is)|risk of"
     r"|learn about|know about"
     r"|worried about getting|afraid of getting|chance of|reduce|scared (?:of|that i)"
@@ -87,7 +89,9 @@ _HYPOTHETICAL_POST = re.compile(
     r"^.{0,4}(?:的症状|的表现|的征兆|的前兆|的信号|有哪些|是什么|有什么症状|怎么预防|如何预防|的预防"
     r"|的风险|前兆|会不会(?:烧坏|留下|有后遗症|影响|遗传|复发))"
 )
-_PAST_HISTORY = re.compile(r"病史|既往|史(?![上])|\b(?:history of|hx of|h/o|pmh|past medical)\b")
+_PAST_HISTORY = re.compile(
+    r"(?<!现)病史|既往|(?<!现病)史(?![上])|\b(?:history of|hx of|h/o|pmh|past medical)\b"
+)
 _PAST_EPISODE = re.compile(
     r"去年|前年|(?:\d+|[一二两三四五六七八九十几多]+)年前|以前|曾经|多年|小时候|那年|当年|年轻时|后遗症"
     r"|得过|患过|之前得|上次|去世|过世|(?:支架|pci|搭桥)术后|(?:19|20)\d\d年"
@@ -120,6 +124,12 @@ _HELP_NOW = re.compile(
     r"|\bwhat (?:do|should) (?:i|we) do\b|\bshould (?:i|we) (?:call|take)|\bhelp\b"
     r"|\b(?:he|she|they)(?:'s| is| are) (?:now |still |really |very )?"
     r"(?:confused|unconscious|not (?:breathing|responding|waking)|\w+ing)\b"
+)
+_TEACHING = re.compile(
+    r"读(?:紧)?护理|学护理|护理(?:专业|学生)|医学生|写(?:论文|作业|文章)|做(?:作业|课题)|备课|科普文章"
+    r"|出院小结|出院记录|出院诊断"
+    r"|\b(?:school project|homework|assignment|essay|nursing student|medical student"
+    r"|studying (?:nursing|medicine)|discharge summary|discharge letter)\b"
 )
 _WHAT_IF = re.compile(r"以后|如果|万一|假如|遇到|\b(?:if|in case|next time|what to do when)\b")
 # A story in a film, the news or a book: never the patient's symptom, whatever its tense.
@@ -166,6 +176,9 @@ class Clause:
     inherited_past: bool
     """An earlier clause of the same sentence told of a past episode ("去年中风过，说话不清")."""
     present: bool
+    teaching: bool = False
+    """The message asks to learn (a school project, nursing studies, a discharge summary to
+    understand): its mentions without a present marker are not the patient's symptoms."""
 
 
 def _mask(text: str, pattern: re.Pattern[str]) -> str:
@@ -182,6 +195,7 @@ def split_clauses(normalised: str) -> list[Clause]:
     subject: Subject = "self"
     episode_past = False
     help_now = bool(_HELP_NOW.search(normalised)) and not _WHAT_IF.search(normalised)
+    teaching = bool(_TEACHING.search(normalised))
     for sentence in re.split(r"[。.!?！？\n](?!\d)", normalised):
         episode_past = False
         for piece in (part for raw in _SPLIT.split(sentence) for part in _bounded(raw)):
@@ -200,7 +214,7 @@ def split_clauses(normalised: str) -> list[Clause]:
             else:
                 explicit = False
             present = bool(_PRESENT.search(text)) or (subject == "other" and help_now)
-            clauses.append(Clause(text, subject, explicit, episode_past, present))
+            clauses.append(Clause(text, subject, explicit, episode_past, present, teaching))
             if _PAST_EPISODE.search(text):
                 episode_past = bool(_nearest_is_past(text, len(text), len(text)))
             elif present:
@@ -212,11 +226,16 @@ def _nearest_is_past(text: str, start: int, end: int) -> bool | None:
     """Tense of the time marker nearest to text[start:end]; None when the clause has none.
 
     "had a stroke 5 years ago, now fine" -> the stroke is past; "Hx of MI, now chest pain" ->
-    the chest pain is present. A history marker ("病史", "h/o") only reaches forward.
+    the chest pain is present. A history marker ("病史", "h/o") reaches forward, and back only
+    onto the words it directly follows ("过敏性休克病史").
     """
     best: tuple[int, bool] | None = None
     markers = [(m, True) for m in _PAST_EPISODE.finditer(text)]
-    markers += [(m, True) for m in _PAST_HISTORY.finditer(text) if m.end() <= start + 1]
+    markers += [
+        (m, True)
+        for m in _PAST_HISTORY.finditer(text)
+        if m.end() <= start + 1 or 0 <= m.start() - end <= 1
+    ]
     markers += [(m, False) for m in _PRESENT.finditer(text)]
     for match, is_past in markers:
         if match.start() < end and match.end() > start:
@@ -260,7 +279,7 @@ def mention_counts(
     hypothetical = (
         _HYPOTHETICAL_PRE.search(prefix)
         or _HYPOTHETICAL_POST.search(clause.text[end:])
-        or (not clause.present and _INFO_QUESTION.search(clause.text))
+        or (not clause.present and (clause.teaching or _INFO_QUESTION.search(clause.text)))
     )
     if hypothetical and not hypothetical_counts:
         return False

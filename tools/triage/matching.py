@@ -46,8 +46,11 @@ def find_terms(book: CompiledRulebook, clauses: list[Clause]) -> dict[str, list[
         hypothetical_counts = book.book.terms[name].counts_when_hypothetical
         for clause in clauses:
             for match in pattern.finditer(clause.text):
-                if match.group(0) and mention_counts(
-                    clause, match.start(), match.end(), hypothetical_counts=hypothetical_counts
+                if match.group(0) and (
+                    book.book.terms[name].context
+                    or mention_counts(
+                        clause, match.start(), match.end(), hypothetical_counts=hypothetical_counts
+                    )
                 ):
                     hits.setdefault(name, []).append(match.group(0).strip())
     return hits

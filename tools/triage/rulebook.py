@@ -85,6 +85,11 @@ class Term(BaseModel):
         default=False,
         description="a question is itself the warning sign (asking for a lethal amount)",
     )
+    context: bool = Field(
+        default=False,
+        description="a marker of how the message is meant (a joke, a game), not a symptom: "
+        "it counts wherever it appears, negation and tense aside",
+    )
 
 
 class Spelling(BaseModel):
