@@ -181,6 +181,12 @@ class Clause:
     understand): its mentions without a present marker are not the patient's symptoms."""
 
 
+def told_as_story_or_lesson(clauses: list[Clause]) -> bool:
+    """The message tells a film's or the news' story, asks to learn, or asks what something
+    means: a learned head (which sees no such context) must not raise it on its own."""
+    return any(c.subject == "media" or c.teaching or _INFO_QUESTION.search(c.text) for c in clauses)
+
+
 def _mask(text: str, pattern: re.Pattern[str]) -> str:
     return pattern.sub(lambda m: "#" * len(m.group(0)), text)
 

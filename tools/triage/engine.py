@@ -13,7 +13,7 @@ import re
 
 from core.text import detect_language, normalise
 from tools.triage.advice import build_advice, build_questions
-from tools.triage.clauses import split_clauses
+from tools.triage.clauses import Clause, split_clauses, told_as_story_or_lesson
 from tools.triage.matching import Facts, FiredRule, find_conditions, find_terms, fire_rules
 from tools.triage.measurements import read_measurements
 from tools.triage.models import (
@@ -105,10 +105,17 @@ def _findings(fired: list[FiredRule], extra: list[RedFlag]) -> list[RedFlag]:
     return sorted(merged.values(), key=lambda flag: -LEVEL_RANK[flag.level])
 
 
-def _semantic_flags(vote: SemanticVote | None) -> list[RedFlag]:
+def _semantic_flags(vote: SemanticVote | None, clauses: list[Clause]) -> list[RedFlag]:
     if vote is None or vote.category is None or vote.level is None:
         return []
+    if vote.by_head and told_as_story_or_lesson(clauses):
+        return []
     evidence = f"≈ {vote.exemplar} ({vote.score:.3f}; look-alike {vote.negative_score:.3f})"
+    if vote.by_head and vote.learned is not None:
+        evidence += (
+            f"; learned head p(emergency) {vote.learned.emergency:.2f},"
+            f" p(crisis) {vote.learned.crisis:.2f}"
+        )
     return [RedFlag(code=vote.category, level=vote.level, evidence=[evidence], source="semantic")]
 
 
@@ -145,7 +152,7 @@ def triage(request: TriageRequest, semantic: SemanticVote | None = None) -> Tria
         text=normalised,
     )
     fired = fire_rules(book, facts)
-    findings = _findings(fired, _semantic_flags(semantic) + score_flags(facts))
+    findings = _findings(fired, _semantic_flags(semantic, clauses) + score_flags(facts))
     level: Level = max(
         (f.level for f in findings), key=LEVEL_RANK.__getitem__, default=_DEFAULT_LEVEL
     )

@@ -32,12 +32,16 @@ from core.errors import ConfigurationError
 from core.text import normalise
 from knowledge.embedding_cache import load_cached, write_cache
 from tools.triage.exemplars import DATA_DIR, NEGATIVE, ExemplarBank, load_bank
+from tools.triage.learned import HeadScores, LearnedHeads, load_heads
 from tools.triage.models import LEVEL_RANK, Level
 
 log = logging.getLogger(__name__)
 
 VECTOR_DIR = DATA_DIR / "exemplar_vectors"
 CALIBRATION_PATH = DATA_DIR / "semantic_calibration.yaml"
+
+CRISIS_CATEGORIES = frozenset({"crisis_suicide", "self_harm"})
+"""Exemplar categories the crisis head points to (the crisis protocol's intent codes)."""
 
 QueryEmbedder = Callable[[str], npt.NDArray[np.float32]]
 """Text (already normalised) to an L2-normalised vector."""
@@ -82,6 +86,10 @@ class SemanticVote(BaseModel):
     negative_score: float = Field(description="similarity of the nearest look-alike")
     negative_exemplar: str = ""
     department: str = "emergency"
+    learned: HeadScores | None = Field(
+        None, description="the learned heads' probabilities (emergency, crisis), when trained"
+    )
+    by_head: bool = Field(False, description="the category fired through a learned head")
 
     @property
     def fired(self) -> bool:
@@ -108,6 +116,7 @@ class SemanticRedFlags:
         *,
         embed_many: Callable[[list[str]], list[npt.NDArray[np.float32]]] | None = None,
         vector_dir: Path | None = VECTOR_DIR,
+        heads: LearnedHeads | bool | None = True,
     ) -> None:
         self.bank = bank or load_bank()
         self.calibration = calibration or load_calibration()
@@ -129,6 +138,8 @@ class SemanticRedFlags:
         self.matrix = np.stack([np.asarray(cached[i], dtype=np.float32) for i in range(len(rows))])
         names = sorted(set(self.labels.tolist()))
         self._label_rows = {name: np.flatnonzero(self.labels == name) for name in names}
+        loaded = load_heads(embedder_name) if heads is True else heads or None
+        self.heads = loaded if loaded and loaded.dim == self.matrix.shape[1] else None
 
     def save_vectors(self, vector_dir: Path = VECTOR_DIR) -> Path:
         by_text = {text: self.matrix[i] for i, text in enumerate(self.texts)}
@@ -162,6 +173,15 @@ class SemanticRedFlags:
             if score >= threshold and score - negative >= margin:
                 level = self.bank.categories[name].level
                 fired.append((LEVEL_RANK[level], score, name))
+        learned = self.heads.scores(vector) if self.heads else None
+        by_head = False
+        if learned is not None and not fired:
+            head_pick = self._head_category(best, learned)
+            lead = self.heads.thresholds.lookalike_lead if self.heads else 0.0
+            if head_pick is not None and negative - best[head_pick][0] <= lead:
+                level = self.bank.categories[head_pick].level
+                fired.append((LEVEL_RANK[level], best[head_pick][0], head_pick))
+                by_head = True
         top_name = max(best, key=lambda name: best[name][0])
         chosen = max(fired)[2] if fired else None
         shown = chosen or top_name
@@ -175,7 +195,26 @@ class SemanticRedFlags:
             negative_score=round(negative, 4),
             negative_exemplar=self.texts[negative_row] if negative_row >= 0 else "",
             department=category.department,
+            learned=learned,
+            by_head=by_head and chosen is not None,
         )
+
+    def _head_category(self, best: dict[str, tuple[float, int]], learned: HeadScores) -> str | None:
+        """The category a firing head points to: the nearest crisis category for the crisis
+        head, else the nearest emergency category (the exemplars name what it resembles)."""
+        assert self.heads is not None
+        thresholds = self.heads.thresholds
+        if learned.crisis >= thresholds.crisis:
+            pool = [n for n in best if n in CRISIS_CATEGORIES]
+        elif learned.emergency >= thresholds.emergency:
+            pool = [
+                n
+                for n in best
+                if self.bank.categories[n].level == "emergency" and n not in CRISIS_CATEGORIES
+            ]
+        else:
+            return None
+        return max(pool, key=lambda name: best[name][0]) if pool else None
 
 
 class VectorSource(Protocol):

@@ -73,12 +73,18 @@ def test_decision_needs_the_threshold_and_the_margin_over_look_alikes() -> None:
     vector = detector.matrix[detector.texts.index(detector.texts[0])]  # an exemplar itself
     category = str(detector.labels[0])
     detector_at = SemanticRedFlags(
-        _embed, NAME, calibration=Calibration(version=0, embedder=NAME, threshold=0.99, margin=0)
+        _embed,
+        NAME,
+        calibration=Calibration(version=0, embedder=NAME, threshold=0.99, margin=0),
+        heads=None,
     )
     vote = detector_at.vote_vector(vector)
     assert (vote.category, vote.score) == (category, 1.0)
     strict = SemanticRedFlags(
-        _embed, NAME, calibration=Calibration(version=0, embedder=NAME, threshold=0.99, margin=0.5)
+        _embed,
+        NAME,
+        calibration=Calibration(version=0, embedder=NAME, threshold=0.99, margin=0.5),
+        heads=None,
     )
     assert strict.vote_vector(vector).category is None  # no look-alike is 0.5 further away
 
