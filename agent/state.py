@@ -69,6 +69,8 @@ class AgentState(TurnInput, total=False):
     with its reminder until the patient says it is handled. Carried across turns."""
     ongoing_emergency: bool
     """This turn was answered with the reminder of an emergency still under way."""
+    answered_by_guard: bool
+    """The guard wrote this turn's reply itself (a clear no to the safety question)."""
     urgent_triage: dict[str, Any] | None
     """The guard's triage result when red flags call for a doctor within 24 hours: the reply
     leads with its instruction (and may state its figures)."""

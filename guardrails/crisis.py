@@ -45,6 +45,11 @@ def emergency_handled(text: str) -> bool:
     return bool(_HANDLED.search(normalise(text)))
 
 
+def answers_no(text: str) -> bool:
+    """Whether a reply to the safety question clearly says no ("没有，就是压力大")."""
+    return bool(_NO.search(normalise(text).strip(" ,.!?。，！？")))
+
+
 def answers_yes(text: str) -> bool:
     """Whether a reply to the safety question says yes (or does not clearly say no)."""
     canonical = normalise(text).strip(" ,.!?。，！？")

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from core.errors import ServiceError
 from core.schemas import RedFlag, Safety
 from core.text import Language
-from guardrails.crisis import answers_yes, emergency_handled
+from guardrails.crisis import answers_no, answers_yes, emergency_handled
 from guardrails.injection import detect_injection
 from guardrails.pii import redact
 from tools.triage.engine import triage
@@ -46,6 +46,9 @@ class InputScreen(BaseModel):
     urgent: dict[str, Any] | None = None
     """The triage result when red flags call for a doctor within 24 hours (no escalation): its
     instruction leads the reply, whatever else the reply answers."""
+    safe_answer: bool = False
+    """The message clearly says no to the safety question asked last turn: the supportive reply
+    goes out (``safe_answer_reply``), not a guideline search."""
 
 
 def screen_input(
@@ -63,8 +66,11 @@ def screen_input(
     injection = detect_injection(text, "user") is not None
     vote = _semantic_vote(red_flags, redaction.text)
     safety, reply, result = _red_flags(text, language, vote)
+    safe_answer = False
     if safety_question_asked and not safety.escalated and answers_yes(text):
         safety, reply, result = _red_flags(f"{text}。{_STATED_INTENT}", language, None)
+    elif safety_question_asked and not safety.red_flags and answers_no(text):
+        safe_answer = True
     return InputScreen(
         redacted_text=redaction.text,
         pii_kinds=sorted({span.kind.value for span in redaction.spans}),
@@ -75,6 +81,7 @@ def screen_input(
         urgent=result.model_dump(mode="json")
         if result is not None and not reply and safety.triage_level == "urgent"
         else None,
+        safe_answer=safe_answer,
     )
 
 
@@ -131,6 +138,12 @@ def ongoing_emergency(
     if active is not None and emergency_handled(text):
         return None
     return active
+
+
+def safe_answer_reply(language: Language) -> str:
+    """The reply to a clear "no" to the safety question (``answers_no``)."""
+    steps = load_rulebook().book.crisis.safe_answer
+    return ("" if language == "zh" else " ").join(s.zh if language == "zh" else s.en for s in steps)
 
 
 def handled_reply(language: Language) -> str:

@@ -24,6 +24,7 @@ from guardrails.input_guard import (
     handled_reply,
     ongoing_emergency,
     ongoing_reply,
+    safe_answer_reply,
     screen_input,
 )
 
@@ -61,6 +62,9 @@ async def guard_input(state: AgentState, runtime: Runtime[AgentContext]) -> dict
     elif active is None and state.get("active_emergency") and not screen.safety.red_flags:
         update["draft"] = handled_reply(language)  # "the ambulance is here": acknowledged
         update["ongoing_emergency"] = True
+    if screen.safe_answer and active is None:
+        update["draft"] = safe_answer_reply(language)
+        update["answered_by_guard"] = True
     if screen.safety.crisis == "distress":
         # Hopelessness without a plan: the direct safety question goes out now, a human is told.
         update["draft"] = screen.emergency_reply
@@ -116,5 +120,7 @@ def neutralise_instructions(text: str, language: str) -> tuple[str, bool]:
 def route_after_guard(state: AgentState) -> Literal["respond", "retrieve"]:
     safety = state.get("safety", {})
     if safety.get("escalated") or safety.get("crisis") == "distress":
+        return "respond"
+    if state.get("answered_by_guard"):
         return "respond"
     return "respond" if state.get("ongoing_emergency") else "retrieve"

@@ -36,4 +36,5 @@ async def ingest_message(state: AgentState, runtime: Runtime[AgentContext]) -> d
         "pii_kinds": [],
         "urgent_triage": None,
         "ongoing_emergency": False,
+        "answered_by_guard": False,
     }

@@ -21,3 +21,17 @@ from guardrails.crisis import emergency_handled
 )
 def test_emergency_handled(text: str, handled: bool) -> None:
     assert emergency_handled(text) is handled
+
+
+def test_a_clear_no_to_the_safety_question_gets_support_not_a_search() -> None:
+    from guardrails.crisis import answers_no
+    from guardrails.input_guard import safe_answer_reply, screen_input
+
+    screen = screen_input(
+        "没有，我没想过要伤害自己，就是工作压力大", "zh", safety_question_asked=True
+    )
+    assert screen.safe_answer and not screen.safety.escalated
+    assert answers_no("no, I haven't, just stressed") and not answers_no("有时候会想")
+    reply = safe_answer_reply("zh")
+    assert "12356" in reply and "120" in reply
+    assert not screen_input("没有，我没想过", "zh", safety_question_asked=False).safe_answer

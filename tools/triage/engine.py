@@ -105,11 +105,17 @@ def _findings(fired: list[FiredRule], extra: list[RedFlag]) -> list[RedFlag]:
     return sorted(merged.values(), key=lambda flag: -LEVEL_RANK[flag.level])
 
 
-def _semantic_flags(vote: SemanticVote | None, clauses: list[Clause]) -> list[RedFlag]:
+def _semantic_flags(
+    vote: SemanticVote | None, clauses: list[Clause], book: CompiledRulebook, facts: Facts
+) -> list[RedFlag]:
     if vote is None or vote.category is None or vote.level is None:
         return []
     if vote.by_head and told_as_story_or_lesson(clauses):
         return []
+    if vote.category in book.book.crisis.intent_codes and any(
+        book.book.terms[name].context for name in facts.hits
+    ):
+        return []  # "我不想活了哈哈, this level": the rules ask the safety question instead
     evidence = f"≈ {vote.exemplar} ({vote.score:.3f}; look-alike {vote.negative_score:.3f})"
     if vote.by_head and vote.learned is not None:
         evidence += (
@@ -152,7 +158,8 @@ def triage(request: TriageRequest, semantic: SemanticVote | None = None) -> Tria
         text=normalised,
     )
     fired = fire_rules(book, facts)
-    findings = _findings(fired, _semantic_flags(semantic, clauses) + score_flags(facts))
+    semantic_flags = _semantic_flags(semantic, clauses, book, facts)
+    findings = _findings(fired, semantic_flags + score_flags(facts))
     level: Level = max(
         (f.level for f in findings), key=LEVEL_RANK.__getitem__, default=_DEFAULT_LEVEL
     )

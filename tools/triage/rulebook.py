@@ -116,6 +116,9 @@ class CrisisProtocol(BaseModel):
     distress_codes: frozenset[str] = Field(description="hopelessness without a stated plan")
     intent: list[Localised] = Field(description="immediate danger → 120/110, hotline, not alone")
     distress: list[Localised] = Field(description="the direct, caring safety question")
+    safe_answer: list[Localised] = Field(
+        description="a clear no to the safety question: support, and when to reach out"
+    )
 
 
 class Rulebook(BaseModel):

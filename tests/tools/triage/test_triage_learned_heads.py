@@ -80,3 +80,9 @@ def test_a_look_alike_the_exemplars_know_is_not_raised_by_a_head() -> None:
     vote = _detector().vote(text)
     assert not vote.by_head
     assert triage(TriageRequest(text=text), semantic=vote).level != "emergency"
+
+
+def test_a_game_joke_gets_the_safety_question_whatever_the_semantic_layer_says() -> None:
+    text = "我不想活了哈哈哈，这关打了一晚上都过不去"
+    result = triage(TriageRequest(text=text), semantic=_detector().vote(text))
+    assert result.level == "urgent" and result.crisis == "distress"
