@@ -1,10 +1,10 @@
 """Triage and red-flag figures on the message sets in ``bench/data`` (and our own cases).
 
 Sets (``--set``, repeatable):
-- ``heldout``: ``bench/data/triage_heldout_v5.jsonl`` — written by a helper session that never
+- ``heldout``: ``bench/data/triage_heldout_v6.jsonl`` — written by a helper session that never
   saw the rules, frozen before the first run. Measure only; never tune on it.
-- ``heldout_v4``, ``heldout_v3``, ``heldout_v2``, ``heldout_v1``: earlier held-out sets; they
-  have been looked at, so they are history now (they may serve as tuning data, like ``dev``).
+- ``heldout_v5`` ... ``heldout_v1``: earlier held-out sets; they have been looked at, so they
+  are history now (they may serve as tuning data, like ``dev``).
 - ``dev``: ``bench/data/triage_dev_v1.jsonl`` — written the same way, for calibration and tuning.
 - ``cases``: ``evals/data/triage_cases.jsonl`` — our own cases (flattering by construction).
 - ``requests``: the guard evaluation's benign and adversarial turns (``evals/data``): ordinary
@@ -38,7 +38,8 @@ from tools.triage.models import LEVEL_RANK  # noqa: E402
 from tools.triage.semantic import SemanticRedFlags  # noqa: E402
 
 SETS = {
-    "heldout": ROOT / "bench" / "data" / "triage_heldout_v5.jsonl",
+    "heldout": ROOT / "bench" / "data" / "triage_heldout_v6.jsonl",
+    "heldout_v5": ROOT / "bench" / "data" / "triage_heldout_v5.jsonl",
     "heldout_v4": ROOT / "bench" / "data" / "triage_heldout_v4.jsonl",
     "heldout_v3": ROOT / "bench" / "data" / "triage_heldout_v3.jsonl",
     "heldout_v2": ROOT / "bench" / "data" / "triage_heldout_v2.jsonl",
