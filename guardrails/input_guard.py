@@ -69,8 +69,11 @@ def screen_input(
     safe_answer = False
     if safety_question_asked and not safety.escalated and answers_yes(text):
         safety, reply, result = _red_flags(f"{text}。{_STATED_INTENT}", language, None)
-    elif safety_question_asked and not safety.red_flags and answers_no(text):
-        safe_answer = True
+    elif safety_question_asked and answers_no(text):
+        # A clear no: the semantic layer (which reads no negation) is not heard over it; the
+        # rules still are, so a "no" that goes on to tell of a plan is escalated.
+        safety, reply, result = _red_flags(text, language, None)
+        safe_answer = not safety.red_flags
     return InputScreen(
         redacted_text=redaction.text,
         pii_kinds=sorted({span.kind.value for span in redaction.spans}),

@@ -35,3 +35,20 @@ def test_a_clear_no_to_the_safety_question_gets_support_not_a_search() -> None:
     reply = safe_answer_reply("zh")
     assert "12356" in reply and "120" in reply
     assert not screen_input("没有，我没想过", "zh", safety_question_asked=False).safe_answer
+
+
+def test_a_clear_no_is_not_overruled_by_the_semantic_layer_but_a_plan_still_is() -> None:
+    from guardrails.input_guard import screen_input
+    from tests.tools.triage.test_triage_learned_heads import _detector
+
+    def vote(text: str):  # type: ignore[no-untyped-def]
+        return _detector().vote(text)
+
+    denial = screen_input(
+        "no, I'd never do anything, just tired", "en", vote, safety_question_asked=True
+    )
+    assert denial.safe_answer and not denial.safety.escalated
+    plan = screen_input(
+        "没有想过，不过药我已经攒好了，今晚就吃", "zh", vote, safety_question_asked=True
+    )
+    assert plan.safety.escalated and not plan.safe_answer
