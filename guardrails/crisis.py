@@ -35,9 +35,29 @@ _HANDLED = re.compile(
     r"|(?:已经|现在)?(?:到了|在)[^,.。，]{0,3}(?:医院|急诊)|医生[^,.。，]{0,4}看过|已经没事了|现在没事了"
     r"|\b(?:called|rang|phoned) (?:120|an ambulance|the ambulance)"
     r"|ambulance (?:is here|has arrived|arrived|came)"
+    r"|(?:急救人员|医护人员|医生|护士)(?:已经)?(?:来了|到了)"
+    r"|(?:paramedics|ambulance crew|the crew|doctors?) (?:are|is|have|has) (?:here|arrived|come)"
     r"|(?:we'?re|i'?m|she'?s|he'?s|they'?re) (?:at|in) (?:the )?(?:hospital|er|a&e|emergency)"
     r"|doctor (?:has )?(?:seen|saw|checked)"
 )
+
+
+_WAITING = re.compile(
+    r"等(?:待|着|救护车|白车|120)?[^,.。，]{0,8}(?:做什么|怎么做|怎么办|要做|该做|能做|注意)"
+    r"|(?:还没到|还没来|在路上|未到|没到)"
+    r"|\b(?:while (?:we|i) wait|waiting for|on (?:its|their) way"
+    r"|what (?:do|should|can) (?:i|we) do)\b"
+)
+_ARRIVED = re.compile(
+    r"(?:救护车|120|急救车|白车)[^,.。，]{0,4}(?:到了|来了|接走)|(?:到了|在)[^,.。，]{0,3}(?:医院|急诊)"
+    r"|ambulance (?:is here|has arrived|arrived|came)|(?:at|in) (?:the )?(?:hospital|er|a&e)"
+)
+
+
+def waiting_for_help(text: str) -> bool:
+    """120 is called but help has not come, and the patient asks what to do meanwhile."""
+    canonical = normalise(text)
+    return bool(_WAITING.search(canonical)) and not _ARRIVED.search(canonical)
 
 
 def emergency_handled(text: str) -> bool:

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from core.errors import ServiceError
 from core.schemas import RedFlag, Safety
 from core.text import Language
-from guardrails.crisis import answers_no, answers_yes, emergency_handled
+from guardrails.crisis import answers_no, answers_yes, emergency_handled, waiting_for_help
 from guardrails.injection import detect_injection
 from guardrails.pii import redact
 from tools.triage.engine import triage
@@ -64,7 +64,9 @@ def screen_input(
     thoughts of self-harm, and a "yes" now means the crisis protocol."""
     redaction = redact(text)
     injection = detect_injection(text, "user") is not None
-    vote = _semantic_vote(red_flags, redaction.text)
+    # "the ambulance is here", "已经打了120": a status report is judged by the rules alone (the
+    # semantic layer hears "ambulance", "hospital" and nothing else)
+    vote = None if emergency_handled(text) else _semantic_vote(red_flags, redaction.text)
     safety, reply, result = _red_flags(text, language, vote)
     safe_answer = False
     if safety_question_asked and not safety.escalated and answers_yes(text):
@@ -138,7 +140,7 @@ def ongoing_emergency(
             "steps": steps,
             "red_flags": [f.code for f in screen.safety.red_flags],
         }
-    if active is not None and emergency_handled(text):
+    if active is not None and emergency_handled(text) and not waiting_for_help(text):
         return None
     return active
 
@@ -147,6 +149,15 @@ def safe_answer_reply(language: Language) -> str:
     """The reply to a clear "no" to the safety question (``answers_no``)."""
     steps = load_rulebook().book.crisis.safe_answer
     return ("" if language == "zh" else " ").join(s.zh if language == "zh" else s.en for s in steps)
+
+
+def waiting_reply(active: dict[str, Any], language: Language) -> str:
+    """120 is called and help is coming: what to do meanwhile (no "call 120 now" again)."""
+    opening, closing = (
+        s.zh if language == "zh" else s.en for s in load_rulebook().book.emergency_waiting
+    )
+    steps = [str(step) for step in active.get("steps", [])[1:]]
+    return "\n\n".join([opening, *steps, closing])
 
 
 def handled_reply(language: Language) -> str:

@@ -18,6 +18,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
 from agent.state import AgentState
+from guardrails.crisis import emergency_handled, waiting_for_help
 from guardrails.injection import Source, detect_injection
 from guardrails.input_guard import (
     InputScreen,
@@ -26,6 +27,7 @@ from guardrails.input_guard import (
     ongoing_reply,
     safe_answer_reply,
     screen_input,
+    waiting_reply,
 )
 
 log = logging.getLogger(__name__)
@@ -57,7 +59,10 @@ async def guard_input(state: AgentState, runtime: Runtime[AgentContext]) -> dict
     update["active_emergency"] = active
     if active is not None and not screen.safety.escalated and screen.safety.crisis is None:
         # An emergency of an earlier turn is still under way: it stays first; no model answers.
-        update["draft"] = ongoing_reply(active, manager_notified=True, language=language)
+        if emergency_handled(state["user_text"]) and waiting_for_help(state["user_text"]):
+            update["draft"] = waiting_reply(active, language)  # called, help on its way
+        else:
+            update["draft"] = ongoing_reply(active, manager_notified=True, language=language)
         update["ongoing_emergency"] = True
     elif active is None and state.get("active_emergency") and not screen.safety.red_flags:
         update["draft"] = handled_reply(language)  # "the ambulance is here": acknowledged

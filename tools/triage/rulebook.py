@@ -130,6 +130,10 @@ class Rulebook(BaseModel):
     remeasure_advice: Localised
     ongoing_emergency: Localised
     emergency_handled: Localised
+    emergency_waiting: list[Localised] = Field(
+        description="120 is called and help is on its way: the opening and the closing around "
+        "the emergency's own steps for while waiting"
+    )
     questions: dict[str, Localised]
     plausibility: dict[VitalName, tuple[float, float]]
     spelling: Spelling = Spelling()
