@@ -104,7 +104,9 @@ def test_the_patient_panel_charts_readings_and_starts_a_care_plan(
         plan.wait_for()
         owners = set(plan.locator(".owner-role").all_inner_texts())
         assert owners == {"Doctor", "Dietitian", "Health manager"}
-        task_id = plan.locator("li.task").first.get_attribute("data-task")
+        # the daily task: a weekly one has no period today on most days of the week
+        daily = plan.locator("li.task", has_text="Photograph and log your meals")
+        task_id = daily.get_attribute("data-task")
         done = api.post(
             f"/v1/patients/{pid}/tasks/{task_id}/completions",
             json={"client_completion_id": "panel-1"},
