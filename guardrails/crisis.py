@@ -60,6 +60,11 @@ def waiting_for_help(text: str) -> bool:
     return bool(_WAITING.search(canonical)) and not _ARRIVED.search(canonical)
 
 
+def called_and_waiting(text: str) -> bool:
+    """120 is called and the patient asks what to do until help comes: the emergency stays."""
+    return emergency_handled(text) and waiting_for_help(text)
+
+
 def emergency_handled(text: str) -> bool:
     """Whether the patient says the emergency of an earlier turn is being handled."""
     return bool(_HANDLED.search(normalise(text)))

@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from core.errors import ServiceError
 from core.schemas import RedFlag, Safety
 from core.text import Language
-from guardrails.crisis import answers_no, answers_yes, emergency_handled, waiting_for_help
+from guardrails.crisis import answers_no, answers_yes, called_and_waiting, emergency_handled
 from guardrails.injection import detect_injection
 from guardrails.pii import redact
 from tools.triage.engine import triage
@@ -140,7 +140,7 @@ def ongoing_emergency(
             "steps": steps,
             "red_flags": [f.code for f in screen.safety.red_flags],
         }
-    if active is not None and emergency_handled(text) and not waiting_for_help(text):
+    if active is not None and emergency_handled(text) and not called_and_waiting(text):
         return None
     return active
 

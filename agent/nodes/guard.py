@@ -18,7 +18,7 @@ from langgraph.runtime import Runtime
 
 from agent.context import AgentContext
 from agent.state import AgentState
-from guardrails.crisis import emergency_handled, waiting_for_help
+from guardrails.crisis import called_and_waiting
 from guardrails.injection import Source, detect_injection
 from guardrails.input_guard import (
     InputScreen,
@@ -59,7 +59,7 @@ async def guard_input(state: AgentState, runtime: Runtime[AgentContext]) -> dict
     update["active_emergency"] = active
     if active is not None and not screen.safety.escalated and screen.safety.crisis is None:
         # An emergency of an earlier turn is still under way: it stays first; no model answers.
-        if emergency_handled(state["user_text"]) and waiting_for_help(state["user_text"]):
+        if called_and_waiting(state["user_text"]):
             update["draft"] = waiting_reply(active, language)  # called, help on its way
         else:
             update["draft"] = ongoing_reply(active, manager_notified=True, language=language)

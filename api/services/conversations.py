@@ -196,7 +196,7 @@ async def _run_turn(
 ) -> TurnResult:
     recorder = ReviewRecorder()
     run = await start_turn_run(
-        c, conversation, patient.id, on_progress=on_progress, record_review=recorder
+        c, conversation, patient, on_progress=on_progress, record_review=recorder
     )
     # One checkpoint per turn (not per node): a turn that crashes midway is simply run again,
     # because its patient message has no result yet. A crash *after* the graph's checkpoint

@@ -20,6 +20,7 @@ from api.services.alerts import (
 from api.services.patients import alert_profile
 from api.tenancy import PatientScope, require_patient
 from core.db.care_models import ReadingRecord
+from core.db.models import Patient
 from core.errors import ValidationFailed
 from tools.readings import (
     NormalisedReading,
@@ -98,11 +99,10 @@ def store_reading(
 
 
 async def patient_readings(
-    session: AsyncSession, tenant_id: str, patient_id: str, now: datetime
+    session: AsyncSession, patient: Patient, now: datetime
 ) -> PatientReadings:
     """The patient's alert profile and recent readings, for a chat turn's ``record_reading``."""
-    patient = await require_patient(session, tenant_id, patient_id)
-    history = await _history(session, tenant_id, patient_id, now)
+    history = await _history(session, patient.tenant_id, patient.id, now)
     return PatientReadings(profile=alert_profile(patient), history=tuple(history))
 
 

@@ -21,11 +21,6 @@ from tools.tasks import TaskDraft, next_occurrences
 log = logging.getLogger(__name__)
 
 
-def reminder_scheduler(c: Container) -> ReminderScheduler | None:
-    """The shared scheduler when Redis is configured, else None."""
-    return c.reminders
-
-
 def reminder_for(task: TaskRecord, draft: TaskDraft, now: datetime) -> Reminder | None:
     """The task's next reminder (id = task id; recurring schedules reschedule themselves)."""
     upcoming = next_occurrences(draft.schedule, now, 1)
@@ -99,7 +94,7 @@ def reminder_delivery(c: Container) -> Callable[[Reminder], Awaitable[None]]:
 async def reminder_worker(c: Container, poll_interval: float = 1.0) -> AsyncIterator[None]:
     """Run the delivery worker for the app's lifetime when Redis is configured (several API
     workers may run it at once: each due reminder is claimed by exactly one)."""
-    scheduler = reminder_scheduler(c)
+    scheduler = c.reminders
     if scheduler is None:
         yield
         return

@@ -167,7 +167,9 @@ async def _held_turn_state(
 async def _resume(
     c: Container, held: HeldTurn, decision: ManagerDecision, started: float
 ) -> TurnResult:
-    run = await start_turn_run(c, held.conversation, held.patient.id, started=started)
+    run = await start_turn_run(
+        c, held.conversation, held.patient, started=started, tools_may_run=False
+    )
     try:
         async with asyncio.timeout(c.settings.turn_timeout_s):
             await run.run(Command(resume=decision.model_dump()))

